@@ -1,0 +1,51 @@
+"""Safe Spaces: the application factory."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from forum import accounts, cli, config, errors, extensions, headers, home, limits
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, error pages, command line."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    _configure(app, overrides or {})
+
+    extensions.init_app(app)
+    limits.init_app(app)
+    headers.init_app(app)
+
+    accounts.init_app(app)
+    home.init_app(app)
+
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _configure(app: Flask, overrides: dict) -> None:
+    app.config.from_object(config.Config)
+    app.config.from_pyfile(str(Path(app.instance_path) / "config.py"), silent=True)
+    app.config.update(config.environment_settings())
+    app.config.update(overrides)
+
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
+    app.config.setdefault(
+        "SQLALCHEMY_DATABASE_URI",
+        config.database_uri(app.config["DATABASE_URL"], app.instance_path),
+    )
+    app.config.setdefault("MIGRATIONS_DIRECTORY", PROJECT_ROOT / "migrations")
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=app.config["SESSION_LIFETIME_DAYS"])
+    if app.config["TRUSTED_PROXIES"]:
+        count = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

@@ -1,0 +1,88 @@
+"""Account forms: they parse and bound the input; the rules live in rules.py and services.py."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from forum.accounts.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from forum.models.user import USERNAME_MAX_LENGTH
+
+_password_bounds = Length(max=PASSWORD_MAX_LENGTH)
+
+
+class RegisterForm(FlaskForm):
+    username = StringField(
+        "Username",
+        validators=[DataRequired(), Length(max=USERNAME_MAX_LENGTH)],
+        description="3–30 letters, digits, _ or -. Shown on posts you make under your name.",
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), _password_bounds],
+        description=f"At least {PASSWORD_MIN_LENGTH} characters. A few unrelated words work well.",
+    )
+    confirm = PasswordField(
+        "Repeat password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
+    )
+    email = EmailField(
+        "E-mail (optional)",
+        validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
+        description="Only for notices you ask for. You can join without one.",
+    )
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), _password_bounds])
+
+
+class RecoverForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=200)])
+    recovery_code = StringField(
+        "Recovery code",
+        validators=[DataRequired(), Length(max=100)],
+        description="The code you were given when you registered or last recovered the account.",
+    )
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), _password_bounds],
+        description=f"At least {PASSWORD_MIN_LENGTH} characters.",
+    )
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), _password_bounds]
+    )
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), _password_bounds],
+        description=f"At least {PASSWORD_MIN_LENGTH} characters. Other sessions are signed out.",
+    )
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
+    )
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(
+        "E-mail",
+        validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
+        description="Leave empty to remove your address.",
+    )
+
+
+class RenewRecoveryCodeForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), _password_bounds]
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only the CSRF token, for one-button actions such as signing out."""

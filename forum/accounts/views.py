@@ -1,0 +1,197 @@
+"""Account pages: register, sign in and out, settings, recovery with a code."""
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from forum import limits
+from forum.accounts import forms, services
+from forum.accounts.rules import AccountError
+from forum.extensions import db
+
+bp = Blueprint("accounts", __name__)
+
+RECOVERY_CODE_KEY = "recovery_code_to_show"
+
+
+def _safe_next(default: str = "/") -> str:
+    """Return the ?next= target when it stays on this site, else the default."""
+    target = request.values.get("next", "")
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    if parts.scheme or parts.netloc:
+        return default
+    return target
+
+
+def _rate_limited(template: str, error: limits.RateLimited, **context):
+    """Re-render a form with what the person typed, saying when to try again."""
+    body = render_template(template, rate_limit_message=str(error), **context)
+    return body, 429, {"Retry-After": str(error.retry_after)}
+
+
+def _start_session(user) -> None:
+    # Not a permanent session: Flask-Login's strong protection applies only to browser sessions.
+    login_user(user)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(_safe_next())
+    form = forms.RegisterForm()
+    if form.validate_on_submit():
+        try:
+            limits.REGISTER_ADDRESS.spend(limits.client_address())
+            account = services.register_user(
+                form.username.data, form.password.data, email=form.email.data
+            )
+        except limits.RateLimited as error:
+            return _rate_limited("accounts/register.html", error, form=form)
+        except AccountError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            _start_session(account.user)
+            session[RECOVERY_CODE_KEY] = account.recovery_code
+            return redirect(url_for("accounts.recovery_code", next=_safe_next()))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/recovery-code")
+@login_required
+def recovery_code():
+    """Show a newly issued recovery code once; reloading the page does not show it again."""
+    code = session.pop(RECOVERY_CODE_KEY, None)
+    if code is None:
+        return redirect(_safe_next())
+    response = render_template("accounts/recovery_code.html", code=code, next=_safe_next())
+    return response, 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next())
+    form = forms.LoginForm()
+    if form.validate_on_submit():
+        try:
+            limits.LOGIN_ADDRESS.spend(limits.client_address())
+            limits.LOGIN_USERNAME.spend(services.username_key(form.username.data))
+            user = services.authenticate(form.username.data, form.password.data)
+        except limits.RateLimited as error:
+            return _rate_limited("accounts/login.html", error, form=form)
+        except AccountError as error:
+            form.form_errors.append(str(error))
+        else:
+            _start_session(user)
+            flash(f"Welcome back, {user.username}.", "success")
+            return redirect(_safe_next())
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "success")
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/recover", methods=["GET", "POST"])
+def recover():
+    form = forms.RecoverForm()
+    if form.validate_on_submit():
+        try:
+            limits.RECOVER_ADDRESS.spend(limits.client_address())
+            limits.RECOVER_USERNAME.spend(services.username_key(form.username.data))
+            account = services.recover_account(
+                form.username.data, form.recovery_code.data, form.password.data
+            )
+        except limits.RateLimited as error:
+            return _rate_limited("accounts/recover.html", error, form=form)
+        except AccountError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            logout_user()
+            _start_session(account.user)
+            session[RECOVERY_CODE_KEY] = account.recovery_code
+            flash("Your password is changed and your old recovery code no longer works.", "success")
+            return redirect(url_for("accounts.recovery_code"))
+    return render_template("accounts/recover.html", form=form)
+
+
+def _settings_forms(**submitted):
+    return {
+        "password_form": forms.ChangePasswordForm(prefix="password", formdata=None),
+        "email_form": forms.EmailForm(
+            prefix="email", formdata=None, data={"email": current_user.email}
+        ),
+        "recovery_form": forms.RenewRecoveryCodeForm(prefix="recovery", formdata=None),
+    } | submitted
+
+
+@bp.route("/settings")
+@login_required
+def settings():
+    return render_template("accounts/settings.html", **_settings_forms())
+
+
+@bp.route("/settings/password", methods=["POST"])
+@login_required
+def change_password():
+    form = forms.ChangePasswordForm(prefix="password")
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except AccountError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            # The session identity changed with the password: this session carries on.
+            _start_session(current_user._get_current_object())
+            flash("Your password is changed. Your other sessions are signed out.", "success")
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/settings.html", **_settings_forms(password_form=form)), 400
+
+
+@bp.route("/settings/email", methods=["POST"])
+@login_required
+def change_email():
+    form = forms.EmailForm(prefix="email")
+    if form.validate_on_submit():
+        services.set_email(current_user, form.email.data)
+        db.session.commit()
+        flash("Your e-mail address is saved." if form.email.data else "Your e-mail address is removed.", "success")
+        return redirect(url_for("accounts.settings"))
+    return render_template("accounts/settings.html", **_settings_forms(email_form=form)), 400
+
+
+@bp.route("/settings/recovery-code", methods=["POST"])
+@login_required
+def renew_recovery_code():
+    form = forms.RenewRecoveryCodeForm(prefix="recovery")
+    if form.validate_on_submit():
+        try:
+            code = services.renew_recovery_code(current_user, form.current_password.data)
+        except AccountError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            session[RECOVERY_CODE_KEY] = code
+            return redirect(url_for("accounts.recovery_code", next=url_for("accounts.settings")))
+    return render_template("accounts/settings.html", **_settings_forms(recovery_form=form)), 400

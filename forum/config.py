@@ -1,0 +1,100 @@
+"""Settings: class defaults, then instance/config.py, then environment variables, then overrides."""
+
+import os
+import secrets
+from pathlib import Path
+from typing import get_type_hints
+
+
+class Config:
+    """Every setting with its default; the README's settings table documents each one."""
+
+    # Signs sessions and CSRF tokens. Unset: generated once and kept in instance/secret_key.
+    SECRET_KEY: str = ""
+    # SQLAlchemy URL. Unset: SQLite at instance/safe-spaces.sqlite3.
+    DATABASE_URL: str = ""
+    # flask-limiter storage: memory:// for one process, redis://host:port/db for several.
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    # Turns every rate limit off; for benchmarks and load tests only.
+    RATELIMIT_ENABLED: bool = True
+    # Sign-in attempts (and recovery-code attempts) per client address and per username.
+    RATELIMIT_LOGIN_PER_ADDRESS: str = "10 per minute"
+    RATELIMIT_LOGIN_PER_USERNAME: str = "5 per minute"
+    # New accounts per client address.
+    RATELIMIT_REGISTER_PER_ADDRESS: str = "5 per hour"
+    # Every other request, per account or address.
+    RATELIMIT_DEFAULT: str = "300 per minute"
+    # Send the session cookie over HTTPS only. Turn on whenever the site is served over HTTPS.
+    SESSION_COOKIE_SECURE: bool = False
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
+    TRUSTED_PROXIES: int = 0
+    # Largest request body accepted, in bytes.
+    MAX_CONTENT_LENGTH: int = 1024 * 1024
+    # Werkzeug password hash method; tests use a cheaper one.
+    PASSWORD_HASH_METHOD: str = "scrypt"
+    # The longest a session cookie stays valid without being renewed, in days.
+    SESSION_LIFETIME_DAYS: int = 30
+
+    # Fixed settings of the extensions (not read from the environment).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "safe_spaces_session"
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: no lost drafts
+    RATELIMIT_HEADERS_ENABLED = False  # a limited request gets Retry-After from errors.py
+
+
+def environment_settings() -> dict:
+    """Read every Config setting that has a type annotation from the environment."""
+    found = {}
+    for name, kind in get_type_hints(Config).items():
+        raw = os.environ.get(name)
+        if raw is None or raw == "":
+            continue
+        if kind is bool:
+            found[name] = _parse_bool(name, raw)
+        elif kind is int:
+            try:
+                found[name] = int(raw)
+            except ValueError:
+                raise RuntimeError(f"{name} must be a whole number, not {raw!r}") from None
+        else:
+            found[name] = raw
+    return found
+
+
+def _parse_bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise RuntimeError(f"{name} must be true or false, not {raw!r}")
+
+
+def database_uri(url: str, instance_path: str) -> str:
+    """Turn DATABASE_URL into a SQLAlchemy URI, defaulting to SQLite in the instance folder."""
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "safe-spaces.sqlite3")
+    # Hosting providers hand out postgres:// URLs; we use the psycopg 3 driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Read the secret key kept in the instance folder, making it on first use."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Created with owner-only permissions so no other local account can forge sessions.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker made it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as file:
+        file.write(key + "\n")
+    return key

@@ -1,0 +1,46 @@
+"""User: an account. Posts never point here directly; they point to a persona."""
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forum.extensions import db
+from forum.models.types import UTCDateTime, utcnow
+
+USERNAME_MAX_LENGTH = 30
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_MAX_LENGTH))
+    # The username lower-cased: uniqueness and look-ups ignore case.
+    username_key: Mapped[str] = mapped_column(String(USERNAME_MAX_LENGTH), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(254))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A verified practitioner label ("Police officer"), granted only by an admin.
+    label: Mapped[str | None] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Hash of the one-time recovery code that lets the owner set a new password.
+    recovery_code_hash: Mapped[str | None] = mapped_column(String(255))
+    # Part of the session identity: replacing it signs out every other session.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def is_suspended(self, now: datetime | None = None) -> bool:
+        return self.suspended_until is not None and self.suspended_until > (now or utcnow())
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"

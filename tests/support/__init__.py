@@ -1,0 +1,1 @@
+"""Test support: an HTML form reader and the client that fills forms as a browser would."""
