@@ -31,7 +31,7 @@ class Config:
     # Largest request body accepted, in bytes.
     MAX_CONTENT_LENGTH: int = 1024 * 1024
     # Werkzeug password hash method; tests use a cheaper one.
-    PASSWORD_HASH_METHOD: str = "scrypt"
+    PASSWORD_HASH_METHOD: str = "scrypt"  # noqa: S105 (a method name, not a password)
     # The longest a session cookie stays valid without being renewed, in days.
     SESSION_LIFETIME_DAYS: int = 30
 

@@ -7,7 +7,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from forum.limits import describe_wait, limiter
+from forum.limits import current_limiter, describe_wait
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Go back and try again."),
@@ -29,7 +29,9 @@ def init_app(app: Flask) -> None:
 
 def render_error(code: int, message: str | None = None):
     title, default_message = MESSAGES.get(code, (str(code), "Something went wrong."))
-    body = render_template("errors/error.html", code=code, title=title, message=message or default_message)
+    body = render_template(
+        "errors/error.html", code=code, title=title, message=message or default_message
+    )
     return body, code
 
 
@@ -61,7 +63,7 @@ def _rate_limited_page():
 
 
 def _seconds_until_reset() -> int:
-    breached = limiter.current_limit
+    breached = current_limiter().current_limit
     if breached is None:
         return 60
     return max(1, math.ceil(breached.reset_at - time.time()))

@@ -9,6 +9,7 @@ from flask_limiter import Limiter
 from flask_login import current_user
 from limits import parse
 
+
 def client_address() -> str:
     # ProxyFix (TRUSTED_PROXIES) has already put the real client in remote_addr.
     return request.remote_addr or "unknown"
@@ -21,12 +22,16 @@ def requester_key() -> str:
     return f"address:{client_address()}"
 
 
-limiter = Limiter(key_func=requester_key, key_prefix="safe-spaces")
-
-
 def init_app(app: Flask) -> None:
-    """Bind the limiter; its storage and on/off switch come from the config."""
+    """Give the app its own limiter; storage, defaults and the on/off switch come from config."""
+    limiter = Limiter(key_func=requester_key, key_prefix="safe-spaces")
     limiter.init_app(app)
+    limiter.request_filter(lambda: request.endpoint == "static")
+    app.extensions["safe_spaces.limiter"] = limiter
+
+
+def current_limiter() -> Limiter:
+    return current_app.extensions["safe_spaces.limiter"]
 
 
 class RateLimited(Exception):
@@ -46,6 +51,7 @@ class Budget:
 
     def spend(self, key: str) -> None:
         """Count one attempt against the budget, raising RateLimited when it is used up."""
+        limiter = current_limiter()
         if not limiter.enabled:
             return
         item = parse(current_app.config[self.setting])

@@ -1,5 +1,6 @@
-"""Fixtures: the app on a clean database, clients signed in as each role, factories, query counts."""
+"""Fixtures: the app on a clean database, clients signed in by role, factories, query counts."""
 
+import contextvars
 import os
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -11,7 +12,7 @@ from sqlalchemy import event
 from forum import create_app
 from forum.accounts import services
 from forum.extensions import db
-from forum.limits import limiter
+from forum.limits import current_limiter
 from tests.support.forms import read_forms
 
 PASSWORD = "plum tiger lantern 42"
@@ -26,6 +27,11 @@ def skip_or_fail(reason: str) -> None:
 
 class Client(FlaskClient):
     """A test client that submits forms found on pages, with their CSRF tokens."""
+
+    def open(self, *args, **kwargs):
+        # Each request runs in fresh context variables, so it gets its own app context, `g` and
+        # database session, as in production, instead of reusing the test's.
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
     def submit(self, page: str, data: dict, action: str | None = None, **kwargs):
         """Load `page`, fill the POST form that posts to `action` with `data`, and send it."""
@@ -44,7 +50,7 @@ class Client(FlaskClient):
         return self.post(form.action, data={**form.fields, **data}, **kwargs)
 
 
-def test_settings(database_uri: str) -> dict:
+def settings_for_tests(database_uri: str) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test secret key",
@@ -65,7 +71,7 @@ def database_uri(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def _schema(database_uri):
-    app = create_app(test_settings(database_uri))
+    app = create_app(settings_for_tests(database_uri))
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -78,7 +84,7 @@ def _schema(database_uri):
 @pytest.fixture
 def app(database_uri, _schema):
     """The app on an empty database; rate limits are reset after every test."""
-    app = create_app(test_settings(database_uri))
+    app = create_app(settings_for_tests(database_uri))
     app.test_client_class = Client
     with app.app_context():
         yield app
@@ -86,7 +92,7 @@ def app(database_uri, _schema):
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
-        limiter.reset()
+        current_limiter().reset()
         db.engine.dispose()
 
 

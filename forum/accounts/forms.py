@@ -13,7 +13,10 @@ _password_bounds = Length(max=PASSWORD_MAX_LENGTH)
 class RegisterForm(FlaskForm):
     username = StringField(
         "Username",
-        validators=[DataRequired(), Length(max=USERNAME_MAX_LENGTH)],
+        validators=[
+            DataRequired(),
+            Length(max=USERNAME_MAX_LENGTH, message="Usernames are 3 to 30 characters long."),
+        ],
         description="3–30 letters, digits, _ or -. Shown on posts you make under your name.",
     )
     password = PasswordField(

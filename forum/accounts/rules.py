@@ -15,13 +15,60 @@ PASSWORD_MIN_STRENGTH = 3
 
 # Names that would let an account pass for the site, its staff or a placeholder.
 RESERVED_USERNAMES = frozenset(
-    """
-    admin administrator admins root system sysadmin superuser staff support help helpdesk
-    moderator moderators mod mods modteam owner owners official team security abuse
-    safespaces safespace anonymous anon deleted removed unknown nobody null none undefined
-    guest user users account accounts login logout register signup settings api www mail
-    postmaster webmaster hostmaster info contact police
-    """.split()
+    [
+        "admin",
+        "administrator",
+        "admins",
+        "root",
+        "system",
+        "sysadmin",
+        "superuser",
+        "staff",
+        "support",
+        "help",
+        "helpdesk",
+        "moderator",
+        "moderators",
+        "mod",
+        "mods",
+        "modteam",
+        "owner",
+        "owners",
+        "official",
+        "team",
+        "security",
+        "abuse",
+        "safespaces",
+        "safespace",
+        "anonymous",
+        "anon",
+        "deleted",
+        "removed",
+        "unknown",
+        "nobody",
+        "null",
+        "none",
+        "undefined",
+        "guest",
+        "user",
+        "users",
+        "account",
+        "accounts",
+        "login",
+        "logout",
+        "register",
+        "signup",
+        "settings",
+        "api",
+        "www",
+        "mail",
+        "postmaster",
+        "webmaster",
+        "hostmaster",
+        "info",
+        "contact",
+        "police",
+    ]
 )
 
 

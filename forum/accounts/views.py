@@ -176,7 +176,12 @@ def change_email():
     if form.validate_on_submit():
         services.set_email(current_user, form.email.data)
         db.session.commit()
-        flash("Your e-mail address is saved." if form.email.data else "Your e-mail address is removed.", "success")
+        flash(
+            "Your e-mail address is saved."
+            if form.email.data
+            else "Your e-mail address is removed.",
+            "success",
+        )
         return redirect(url_for("accounts.settings"))
     return render_template("accounts/settings.html", **_settings_forms(email_form=form)), 400
 
