@@ -6,7 +6,8 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from forum import accounts, cli, config, errors, extensions, headers, home, limits
+import moderation
+from forum import accounts, cli, config, errors, extensions, headers, home, limits, policy, spaces
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,9 +24,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     extensions.init_app(app)
     limits.init_app(app)
     headers.init_app(app)
+    policy.init_app(app)
 
     accounts.init_app(app)
     home.init_app(app)
+    spaces.init_app(app)
+    moderation.init_app(app)
 
     errors.init_app(app)
     cli.init_app(app)

@@ -1,6 +1,9 @@
-"""The front page."""
+"""The front page: the spaces the viewer may see."""
 
 from flask import Blueprint, Flask, render_template
+from flask_login import current_user
+
+from forum.spaces.queries import visible_spaces
 
 bp = Blueprint("home", __name__)
 
@@ -11,4 +14,4 @@ def init_app(app: Flask) -> None:
 
 @bp.route("/")
 def index():
-    return render_template("home/index.html")
+    return render_template("home/index.html", entries=visible_spaces(current_user))
