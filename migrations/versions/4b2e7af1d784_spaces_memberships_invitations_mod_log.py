@@ -1,8 +1,8 @@
 """spaces, memberships, invitations, mod log
 
-Revision ID: 887ec94d2e76
+Revision ID: 4b2e7af1d784
 Revises: ff043d72d5a8
-Create Date: 2026-11-27 08:58:59.066705
+Create Date: 2026-11-27 09:04:51.160099
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import forum.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '887ec94d2e76'
+revision = '4b2e7af1d784'
 down_revision = 'ff043d72d5a8'
 branch_labels = None
 depends_on = None
@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('name', sa.String(length=80), nullable=False),
     sa.Column('description', sa.String(length=500), nullable=False),
     sa.Column('rules', sa.Text(), nullable=False),
+    sa.Column('rules_html', sa.Text(), nullable=False),
     sa.Column('rules_version', sa.Integer(), nullable=False),
     sa.Column('visibility', sa.Enum('public', 'members', 'hidden', name='visibility', native_enum=False, length=20), nullable=False),
     sa.Column('join_policy', sa.Enum('open', 'request', 'invite', name='joinpolicy', native_enum=False, length=20), nullable=False),
