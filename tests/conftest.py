@@ -44,7 +44,7 @@ class Client(FlaskClient):
         ]
         if action is None:
             # The sign-out button is on every page; the page's own form is the one wanted.
-            forms = [form for form in forms if urlsplit(form.action).path != "/logout"] or forms
+            forms = [form for form in forms if urlsplit(form.action).path != "/logout"]
         assert forms, f"no POST form{f' to {action}' if action else ''} on {page}"
         form = forms[0]
         return self.post(form.action, data={**form.fields, **data}, **kwargs)

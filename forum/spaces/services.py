@@ -1,4 +1,4 @@
-"""Membership use cases a member takes: join, ask to join, accept an invitation or the rules, leave."""
+"""A member's membership use cases: join, ask to join, accept an invitation or the rules, leave."""
 
 import hashlib
 from dataclasses import dataclass
@@ -72,7 +72,9 @@ def request_to_join(user: User, space: Space, note: str) -> Membership:
     if not note:
         raise MembershipError("Please say a few words about why you would like to join.")
     if len(note) > REQUEST_NOTE_MAX_LENGTH:
-        raise MembershipError(f"Please keep your request under {REQUEST_NOTE_MAX_LENGTH} characters.")
+        raise MembershipError(
+            f"Please keep your request under {REQUEST_NOTE_MAX_LENGTH} characters."
+        )
     if membership is None:
         membership = Membership(user_id=user.id, space_id=space.id)
         db.session.add(membership)
@@ -99,7 +101,9 @@ def find_invitation(token: str) -> InvitationLookup:
         select(Invitation).where(Invitation.token_hash == hash_invitation_token(token))
     )
     if invitation is None:
-        return InvitationLookup(None, "This invitation link is not valid. Check that it was copied whole.")
+        return InvitationLookup(
+            None, "This invitation link is not valid. Check that it was copied whole."
+        )
     return InvitationLookup(invitation, invitation.problem())
 
 

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 
 from forum import policy
 from forum.extensions import db
-from forum.models import MembershipStatus, Space, Visibility
+from forum.models import JoinPolicy, MembershipStatus, Space, Visibility
 from forum.policy import Action, PolicyError, get_space_or_404
 from forum.spaces import forms, queries, services
 from forum.spaces.services import MembershipError
@@ -57,7 +57,7 @@ def space(slug):
 @login_required
 def join(slug):
     space = get_space_or_404(current_user, slug)
-    if policy.can(current_user, Action.REQUEST_TO_JOIN, space):
+    if space.join_policy == JoinPolicy.REQUEST:
         return _request_to_join(space)
     form = forms.JoinForm()
     if not form.validate_on_submit():
@@ -100,7 +100,9 @@ def leave(slug):
         flash(str(error), "error")
         return redirect(url_for("spaces.space", slug=space.slug))
     db.session.commit()
-    flash("Your request is withdrawn." if was_pending else f"You have left {space.name}.", "success")
+    flash(
+        "Your request is withdrawn." if was_pending else f"You have left {space.name}.", "success"
+    )
     if policy.can(current_user, Action.SEE_SPACE, space):
         return redirect(url_for("spaces.space", slug=space.slug))
     return redirect(url_for("home.index"))
