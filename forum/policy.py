@@ -127,7 +127,7 @@ def _may_apply(viewer, space: Space) -> bool:
     if not _see_space(viewer, space) or not holds_required_label(viewer, space):
         return False
     membership = membership_of(viewer, space)
-    return membership is None or membership.status == MembershipStatus.DECLINED
+    return membership is None or membership.may_apply_again
 
 
 def _join_space(viewer, space: Space) -> bool:
@@ -145,9 +145,10 @@ def _accept_invitation(viewer, space: Space) -> bool:
     if not holds_required_label(viewer, space):
         return False
     membership = membership_of(viewer, space)
-    return membership is None or membership.status in (
-        MembershipStatus.DECLINED,
-        MembershipStatus.PENDING,
+    return (
+        membership is None
+        or membership.may_apply_again
+        or membership.status == MembershipStatus.PENDING
     )
 
 

@@ -63,6 +63,17 @@ class Membership(db.Model):
         """Moderators and owners: the people who run the space."""
         return self.is_active and self.role in (Role.MODERATOR, Role.OWNER)
 
+    @property
+    def may_apply_again(self) -> bool:
+        """A declined request, or a ban whose time is up: the person may ask or join anew."""
+        if self.status == MembershipStatus.DECLINED:
+            return True
+        return (
+            self.status == MembershipStatus.BANNED
+            and self.banned_until is not None
+            and self.banned_until <= utcnow()
+        )
+
     def has_accepted_current_rules(self, space: Space) -> bool:
         return (self.rules_version_accepted or 0) >= space.rules_version
 

@@ -1,0 +1,102 @@
+"""The policy, table by table: every Action for every kind of viewer."""
+
+from datetime import timedelta
+
+import pytest
+from flask_login import AnonymousUserMixin
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import Membership
+from forum.models.types import utcnow
+from forum.policy import RULES, Action, can
+from tests.spaces.conftest import VIEWERS
+
+ALL = set(VIEWERS)
+STAFF = {"owner", "moderator"}
+
+# (action, kind of space) -> the viewers who may take the action.
+SPACE_TABLE = {
+    (Action.SEE_SPACE, "public"): ALL,
+    (Action.SEE_SPACE, "hidden"): {"owner", "moderator", "member", "admin"},
+    (Action.READ_SPACE, "public"): ALL,
+    (Action.READ_SPACE, "members"): {"owner", "moderator", "member"},
+    (Action.READ_SPACE, "labelled"): {"owner", "moderator", "member"},
+    (Action.JOIN_SPACE, "public"): {"outsider", "unlabelled", "pending", "admin"},
+    (Action.JOIN_SPACE, "members"): set(),
+    (Action.REQUEST_TO_JOIN, "members"): {"outsider", "unlabelled", "admin"},
+    (Action.REQUEST_TO_JOIN, "labelled"): {"outsider"},
+    (Action.REQUEST_TO_JOIN, "hidden"): set(),
+    (Action.ACCEPT_INVITATION, "hidden"): {"outsider", "unlabelled", "pending", "admin"},
+    (Action.ACCEPT_INVITATION, "labelled"): {"outsider", "pending"},
+    (Action.LEAVE_SPACE, "members"): {"owner", "moderator", "member", "pending"},
+    (Action.LEAVE_SPACE, "hidden"): {"owner", "moderator", "member"},
+    (Action.VIEW_MEMBERS, "members"): STAFF | {"admin"},
+    (Action.VIEW_MEMBERS, "hidden"): STAFF | {"admin"},
+    (Action.REVIEW_REQUESTS, "members"): STAFF,
+    (Action.MANAGE_INVITATIONS, "hidden"): STAFF,
+    (Action.EDIT_SPACE_SETTINGS, "labelled"): STAFF | {"admin"},
+    (Action.CREATE_SPACE, None): {"admin"},
+    (Action.MANAGE_USERS, None): {"admin"},
+}
+
+# (action, role of the member acted on) -> the viewers who may act on them.
+MEMBER_TABLE = {
+    (Action.MODERATE_MEMBER, "member"): STAFF | {"admin"},
+    (Action.MODERATE_MEMBER, "moderator"): {"owner", "admin"},
+    (Action.MODERATE_MEMBER, "owner"): {"admin"},
+    (Action.CHANGE_ROLE, "member"): {"owner", "admin"},
+    (Action.CHANGE_ROLE, "moderator"): {"owner", "admin"},
+    (Action.CHANGE_ROLE, "owner"): {"admin"},
+}
+
+
+def viewer_user(world, viewer):
+    return AnonymousUserMixin() if viewer == "visitor" else world.users[viewer]
+
+
+def test_every_action_is_in_a_table():
+    tested = {action for action, _ in SPACE_TABLE} | {action for action, _ in MEMBER_TABLE}
+    assert tested == set(RULES) == set(Action)
+
+
+@pytest.mark.parametrize(("action", "kind"), SPACE_TABLE)
+def test_space_actions(world, action, kind):
+    target = world.spaces[kind] if kind else None
+    allowed = {v for v in VIEWERS if can(viewer_user(world, v), action, target)}
+    assert allowed == SPACE_TABLE[(action, kind)]
+
+
+@pytest.mark.parametrize(("action", "role"), MEMBER_TABLE)
+def test_actions_on_members(world, action, role):
+    space = world.spaces["members"]
+    target = db.session.scalar(
+        select(Membership).where(
+            Membership.space_id == space.id, Membership.user_id == world.users[role].id
+        )
+    )
+    target.space = space
+    allowed = {v for v in VIEWERS if can(viewer_user(world, v), action, target)}
+    assert allowed == MEMBER_TABLE[(action, role)]
+
+
+def test_a_lapsed_ban_lets_the_person_join_again(world):
+    space = world.spaces["public"]
+    banned = world.users["banned"]
+    assert not can(banned, Action.JOIN_SPACE, space)
+    membership = db.session.scalar(
+        select(Membership).where(Membership.space_id == space.id, Membership.user_id == banned.id)
+    )
+    membership.banned_until = utcnow() + timedelta(hours=1)
+    assert not can(banned, Action.JOIN_SPACE, space)
+    membership.banned_until = utcnow() - timedelta(seconds=1)
+    assert can(banned, Action.JOIN_SPACE, space)
+    assert not can(banned, Action.READ_SPACE, world.spaces["members"])
+
+
+def test_suspended_account_may_not_join_request_or_accept(world):
+    outsider = world.users["outsider"]
+    outsider.suspended_until = utcnow() + timedelta(days=1)
+    assert not can(outsider, Action.JOIN_SPACE, world.spaces["public"])
+    assert not can(outsider, Action.REQUEST_TO_JOIN, world.spaces["members"])
+    assert not can(outsider, Action.ACCEPT_INVITATION, world.spaces["hidden"])
