@@ -1,0 +1,94 @@
+"""Thread and Post: a conversation in a space, its posts nested by a materialised path."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.extensions import db
+from forum.models.persona import Persona
+from forum.models.space import enum_column
+from forum.models.types import UTCDateTime, utcnow
+
+# A post's path is its ancestors' ids and its own, each in base 36 padded to this width, so
+# ordering by path reads a thread's whole tree, depth first, in one query.
+PATH_SEGMENT_WIDTH = 7
+TITLE_MIN_LENGTH = 3
+TITLE_MAX_LENGTH = 200
+CONTENT_WARNING_MAX_LENGTH = 200
+
+
+def path_segment(post_id: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while post_id:
+        post_id, remainder = divmod(post_id, 36)
+        text = digits[remainder] + text
+    return text.rjust(PATH_SEGMENT_WIDTH, "0")
+
+
+class PostStatus(StrEnum):
+    VISIBLE = "visible"
+    PENDING = "pending"  # waiting for a moderator's approval
+    HIDDEN = "hidden"  # hidden by flags until reviewed
+    REMOVED = "removed"  # removed by a moderator
+    DELETED = "deleted"  # deleted by its author: a placeholder keeps the replies in place
+
+
+class Thread(db.Model):
+    __tablename__ = "threads"
+    __table_args__ = (Index("ix_threads_listing", "space_id", "pinned", "last_activity_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
+    persona_id: Mapped[int] = mapped_column(ForeignKey("personas.id"))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX_LENGTH))
+    content_warning: Mapped[str | None] = mapped_column(String(CONTENT_WARNING_MAX_LENGTH))
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[PostStatus] = enum_column(PostStatus, PostStatus.VISIBLE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Denormalised: the number of replies (every post but the first).
+    reply_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    persona: Mapped[Persona] = relationship(lazy="raise")
+
+
+class Post(db.Model):
+    __tablename__ = "posts"
+    __table_args__ = (Index("ix_posts_thread_path", "thread_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    # Copied from the thread so that lists across threads (profiles) filter without a join.
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    persona_id: Mapped[int] = mapped_column(ForeignKey("personas.id"), index=True)
+    path: Mapped[str] = mapped_column(String(2000), default="")  # room for ~280 levels
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    render_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[PostStatus] = enum_column(PostStatus, PostStatus.VISIBLE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    persona: Mapped[Persona] = relationship(lazy="raise")
+    thread: Mapped[Thread] = relationship(lazy="raise")
+
+    @property
+    def is_first(self) -> bool:
+        return self.parent_id is None
+
+
+class PostRevision(db.Model):
+    """The text of a post as it was before an edit."""
+
+    __tablename__ = "post_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    body_source: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
