@@ -7,7 +7,20 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import moderation
-from forum import accounts, cli, config, errors, extensions, headers, home, limits, policy, spaces
+from forum import (
+    accounts,
+    cli,
+    config,
+    errors,
+    extensions,
+    headers,
+    home,
+    limits,
+    policy,
+    profiles,
+    spaces,
+    threads,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,6 +42,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     accounts.init_app(app)
     home.init_app(app)
     spaces.init_app(app)
+    threads.init_app(app)
+    profiles.init_app(app)
     moderation.init_app(app)
 
     errors.init_app(app)

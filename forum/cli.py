@@ -1,4 +1,4 @@
-"""Command line for operators and scripts: `flask --app wsgi users …` and `seed-demo`."""
+"""Command line for operators and scripts: `flask --app wsgi users …`, `spaces …`, `seed-demo`."""
 
 import sys
 
@@ -7,19 +7,56 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from forum import demo
+from forum import demo, policy
 from forum.accounts import services
 from forum.accounts.rules import AccountError
 from forum.extensions import db
-from forum.models import User
+from forum.models import (
+    IdentityMode,
+    JoinPolicy,
+    MembershipStatus,
+    Premoderation,
+    Role,
+    Space,
+    User,
+    Visibility,
+)
+from forum.spaces.services import admit, count_owners
+from moderation import services as moderation
+from moderation.services import ModerationError, SpaceSettings
 
 users_cli = AppGroup("users", help="Create accounts and manage verified labels.")
+spaces_cli = AppGroup("spaces", help="Create spaces and add people to them.")
+
+CLI_NOTE = "command line"
 
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(users_cli)
+    app.cli.add_command(spaces_cli)
     app.cli.add_command(seed_demo)
+
+
+def _choice(enum) -> click.Choice:
+    return click.Choice([member.value for member in enum])
+
+
+def _find_user(name: str) -> User:
+    user = services.find_user(name)
+    if user is None:
+        raise click.ClickException(f"No user named {name!r}.")
+    return user
+
+
+def _find_space(slug: str) -> Space:
+    space = db.session.scalar(select(Space).where(Space.slug == slug.strip().lower()))
+    if space is None:
+        raise click.ClickException(f"No space at /s/{slug}.")
+    return space
+
+
+# Users
 
 
 def _read_password(password_stdin: bool) -> str:
@@ -36,13 +73,18 @@ def _read_password(password_stdin: bool) -> str:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user(name, admin, label, email, password_stdin):
     """Create an account and print its id."""
+    try:
+        label = moderation.clean_label(label)
+    except ModerationError as error:
+        raise click.ClickException(str(error)) from None
     password = _read_password(password_stdin)
     try:
-        account = services.register_user(
-            name, password, email=email, is_admin=admin, label=_clean_label(label)
-        )
+        account = services.register_user(name, password, email=email, is_admin=admin)
     except AccountError as error:
         raise click.ClickException(str(error)) from None
+    if label:
+        # Through the service, so the grant is in the log like any other.
+        moderation.set_label(None, account.user, label, note=CLI_NOTE)
     db.session.commit()
     click.echo(f"Created user {account.user.username} with id {account.user.id}.")
     click.echo(f"Recovery code (shown once): {account.recovery_code}")
@@ -53,41 +95,161 @@ def create_user(name, admin, label, email, password_stdin):
 @click.argument("label", required=False)
 @click.option("--clear", is_flag=True, help="Revoke the user's label.")
 def set_label(name, label, clear):
-    """Grant a verified label to a user, or revoke it with --clear."""
+    """Grant a verified label to a user, or revoke it with --clear; the change is logged."""
     if clear == bool(label):
         raise click.UsageError("Give either a LABEL or --clear.")
-    user = services.find_user(name)
-    if user is None:
-        raise click.ClickException(f"No user named {name!r}.")
-    user.label = None if clear else _clean_label(label)
+    user = _find_user(name)
+    before = user.label
+    try:
+        moderation.set_label(None, user, None if clear else label, note=CLI_NOTE)
+    except ModerationError as error:
+        raise click.ClickException(str(error)) from None
     db.session.commit()
-    if clear:
-        click.echo(f"Revoked the label of {user.username}.")
+    if user.label == before:
+        click.echo(f"{user.username}'s label is unchanged ({before or 'none'}).")
+    elif clear:
+        click.echo(f"Revoked the label {before!r} of {user.username}.")
     else:
         click.echo(f"{user.username} now holds the label {user.label!r}.")
 
 
-def _clean_label(label: str | None) -> str | None:
-    if label is None:
-        return None
-    label = " ".join(label.split())
-    if not 2 <= len(label) <= 60:
-        raise click.ClickException("A label is 2 to 60 characters long.")
-    return label
+# Spaces
+
+
+@spaces_cli.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="The space's name, as shown in the directory.")
+@click.option("--description", default="", help="One or two sentences about the space.")
+@click.option(
+    "--rules-file",
+    type=click.File("r", encoding="utf-8"),
+    help="A Markdown file with the space's rules ('-' reads standard input).",
+)
+@click.option("--visibility", type=_choice(Visibility), default=Visibility.PUBLIC.value)
+@click.option(
+    "--join",
+    "join_policy",
+    type=_choice(JoinPolicy),
+    help="How people join [default: open; invite for a hidden space].",
+)
+@click.option("--identity", type=_choice(IdentityMode), default=IdentityMode.CHOICE.value)
+@click.option("--label", help="Only people holding this verified label may join.")
+@click.option("--premoderation", type=_choice(Premoderation), default=Premoderation.OFF.value)
+@click.option("--slow-mode", type=int, default=0, metavar="SECONDS", help="0 turns it off.")
+@click.option(
+    "--flag-threshold", type=int, default=3, help="Flags from this many members hide a post."
+)
+@click.option("--owner", metavar="USERNAME", help="Make this account the space's owner.")
+def create_space(
+    slug,
+    name,
+    description,
+    rules_file,
+    visibility,
+    join_policy,
+    identity,
+    label,
+    premoderation,
+    slow_mode,
+    flag_threshold,
+    owner,
+):
+    """Create a space at /s/SLUG."""
+    visibility = Visibility(visibility)
+    if join_policy is None:
+        join_policy = JoinPolicy.INVITE if visibility == Visibility.HIDDEN else JoinPolicy.OPEN
+    owner_user = _find_user(owner) if owner else None
+    settings = SpaceSettings(
+        name=name,
+        description=description,
+        rules=rules_file.read() if rules_file else "",
+        visibility=visibility,
+        join_policy=JoinPolicy(join_policy),
+        required_label=label,
+        identity_mode=IdentityMode(identity),
+        premoderation=Premoderation(premoderation),
+        slow_mode_seconds=slow_mode,
+        flag_hide_threshold=flag_threshold,
+    )
+    try:
+        space = moderation.create_space(None, slug, settings, owner=owner_user)
+    except ModerationError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created space {space.name!r} at /s/{space.slug} with id {space.id}.")
+    click.echo(f"  {describe_space(space)}")
+    if owner_user:
+        click.echo(f"  Owner: {owner_user.username}.")
+    else:
+        click.echo("  It has no owner yet: add one with `spaces add-member SLUG NAME --role owner`")
+
+
+def describe_space(space: Space) -> str:
+    """The space's settings in one line, for operators."""
+    parts = [
+        f"visibility {space.visibility}",
+        f"join {space.join_policy}",
+        f"identity {space.identity_mode}",
+        f"pre-moderation {space.premoderation}",
+    ]
+    if space.required_label:
+        parts.append(f"label {space.required_label!r} required")
+    if space.slow_mode_seconds:
+        parts.append(f"slow mode {space.slow_mode_seconds}s")
+    return ", ".join(parts)
+
+
+@spaces_cli.command("add-member")
+@click.argument("slug")
+@click.argument("name")
+@click.option("--role", type=_choice(Role), default=Role.MEMBER.value, show_default=True)
+def add_member(slug, name, role):
+    """Add NAME to the space at /s/SLUG, with its current rules counted as accepted."""
+    space = _find_space(slug)
+    user = _find_user(name)
+    role = Role(role)
+    membership = policy.membership_of(user, space)
+    if not policy.holds_required_label(user, space):
+        raise click.ClickException(
+            f"{user.username} does not hold the label {space.required_label!r} "
+            "that this space requires."
+        )
+    if membership is not None and membership.status == MembershipStatus.BANNED:
+        raise click.ClickException(
+            f"{user.username} is banned from this space; lift the ban on its members page first."
+        )
+    was_active = membership is not None and membership.is_active
+    demoting_owner = was_active and membership.role == Role.OWNER and role != Role.OWNER
+    if demoting_owner and count_owners(space) <= 1:
+        raise click.ClickException(
+            f"{user.username} is the space's only owner; add another owner first."
+        )
+    if was_active and membership.role == role:
+        click.echo(f"{user.username} is already a {role} of {space.name} (/s/{space.slug}).")
+        return
+    admit(user, space, role)
+    db.session.commit()
+    if was_active:
+        click.echo(f"{user.username} is now a {role} of {space.name} (/s/{space.slug}).")
+    else:
+        click.echo(f"Added {user.username} to {space.name} (/s/{space.slug}) as {role}.")
+
+
+# Demo
 
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 def seed_demo(if_empty):
-    """Fill the database with demo accounts, and print how to sign in as each."""
+    """Fill the database with demo accounts and spaces, and print how to sign in as each."""
     if if_empty and db.session.scalar(select(func.count()).select_from(User)):
         click.echo("The database already has users; no demo data added.")
         return
     try:
-        accounts = demo.seed()
-    except AccountError as error:
+        made = demo.seed()
+    except (AccountError, ModerationError) as error:
         raise click.ClickException(f"Could not seed the demo: {error}") from None
     db.session.commit()
-    click.echo("Demo accounts (also saved in instance/demo-accounts.txt):")
-    for line in demo.describe(accounts):
-        click.echo(f"  {line}")
+    click.echo("Demo data (also saved in instance/demo-accounts.txt):")
+    for line in demo.describe(made):
+        click.echo(f"  {line}" if line else "")

@@ -22,6 +22,11 @@ class Config:
     RATELIMIT_LOGIN_PER_USERNAME: str = "5 per minute"
     # New accounts per client address.
     RATELIMIT_REGISTER_PER_ADDRESS: str = "5 per hour"
+    # New threads and replies per account; an account in its first day gets a third.
+    RATELIMIT_NEW_THREAD: str = "5 per hour"
+    RATELIMIT_NEW_THREAD_NEW_ACCOUNT: str = "2 per hour"
+    RATELIMIT_REPLY: str = "20 per 10 minutes"
+    RATELIMIT_REPLY_NEW_ACCOUNT: str = "7 per 10 minutes"
     # Every other request, per account or address.
     RATELIMIT_DEFAULT: str = "300 per minute"
     # Send the session cookie over HTTPS only. Turn on whenever the site is served over HTTPS.

@@ -1,12 +1,21 @@
-"""Demo data for `make run`: accounts of every kind, with passwords generated on the spot."""
+"""Demo data for `make run`: accounts of every kind and a space of each kind."""
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
 
 from forum.accounts import services
+from forum.models import IdentityMode, JoinPolicy, Premoderation, Role, User, Visibility
+from forum.spaces.services import admit, request_to_join
+from moderation import services as moderation
+from moderation.services import SpaceSettings
+
+LABEL_NOTE = "demo data: a real grant says how the label was checked"
+INVITATION_LIFETIME = timedelta(days=30)
+INVITATION_USES = 5
 
 
 @dataclass(frozen=True)
@@ -16,34 +25,202 @@ class DemoAccount:
     role: str
 
 
+@dataclass(frozen=True)
+class DemoSpace:
+    name: str
+    slug: str
+    kind: str
+
+    @property
+    def path(self) -> str:
+        return f"/s/{self.slug}"
+
+
+@dataclass(frozen=True)
+class Demo:
+    accounts: list[DemoAccount]
+    spaces: list[DemoSpace]
+    invitation_space: str
+    invitation_path: str
+
+
 DEMO_USERS = [
     # username, is_admin, label, what the account shows off
-    ("demo_admin", True, None, "site admin"),
-    ("officer_olu", False, "Police officer", "verified Police officer"),
+    ("demo_admin", True, None, "site admin; owns most spaces"),
+    ("officer_olu", False, "Police officer", "verified Police officer; moderates a space"),
     ("researcher_rae", False, "Researcher", "verified Researcher"),
-    ("youthworker_yan", False, "Youth worker", "verified Youth worker"),
-    ("member_mo", False, None, "community member"),
-    ("member_kit", False, None, "community member"),
+    ("youthworker_yan", False, "Youth worker", "verified Youth worker; moderates spaces"),
+    ("member_mo", False, None, "community member; a request waits in Parents' Circle"),
+    ("member_kit", False, None, "community member; moderates Parents' Circle"),
+    ("inspector_ines", False, "Police officer", "verified Police officer; owns a space"),
 ]
 
 
-def seed() -> list[DemoAccount]:
-    """Create the demo accounts; their passwords are random, printed and kept in instance/."""
-    made = []
-    for username, is_admin, label, role in DEMO_USERS:
+@dataclass(frozen=True)
+class SpacePlan:
+    slug: str
+    kind: str
+    settings: SpaceSettings
+    owner: str
+    moderators: list[str] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
+    requests: dict[str, str] = field(default_factory=dict)  # username: their written request
+
+
+def _settings(name: str, description: str, rules: str, **values) -> SpaceSettings:
+    defaults = {
+        "visibility": Visibility.PUBLIC,
+        "join_policy": JoinPolicy.OPEN,
+        "required_label": None,
+        "identity_mode": IdentityMode.CHOICE,
+        "premoderation": Premoderation.OFF,
+        "slow_mode_seconds": 0,
+        "flag_hide_threshold": 3,
+    }
+    return SpaceSettings(name, description, rules, **(defaults | values))
+
+
+DEMO_SPACES = [
+    SpacePlan(
+        slug="community-voices",
+        kind="public, open to join, name or pseudonym",
+        settings=_settings(
+            "Community Voices",
+            "Residents, police, researchers and youth workers talking openly about what "
+            "happens in our neighbourhoods. Anyone can read; post under your name or a pseudonym.",
+            "1. **Be respectful.** Challenge ideas, not people.\n"
+            "2. **No identifying details** about anyone who is not here to answer: no names, "
+            "addresses or photos.\n"
+            "3. **No threats or incitement.** Moderators remove them and may ban.\n"
+            "4. This forum is not watched around the clock: in an emergency, call the "
+            "emergency services.\n",
+        ),
+        owner="demo_admin",
+        moderators=["youthworker_yan"],
+        members=["member_mo", "member_kit", "researcher_rae", "officer_olu"],
+    ),
+    SpacePlan(
+        slug="parents-circle",
+        kind="members only, join by request, pseudonyms only",
+        settings=_settings(
+            "Parents' Circle",
+            "Parents and carers supporting each other when their children meet the police, "
+            "gangs or exclusion. Posts are under pseudonyms only.",
+            "1. **What is said here stays here.** Do not repeat others' stories elsewhere.\n"
+            "2. **Pseudonyms only**: never guess or ask who someone is.\n"
+            "3. **Support, don't judge.** Advice is welcome when it is asked for.\n",
+            visibility=Visibility.MEMBERS,
+            join_policy=JoinPolicy.REQUEST,
+            identity_mode=IdentityMode.PSEUDONYMOUS,
+            premoderation=Premoderation.NEW_MEMBERS,
+        ),
+        owner="demo_admin",
+        moderators=["member_kit"],
+        members=["youthworker_yan"],
+        requests={
+            "member_mo": "My son has been stopped and searched twice this month. "
+            "I would like to hear from other parents who have been through it."
+        },
+    ),
+    SpacePlan(
+        slug="safeguarding-leads",
+        kind="hidden, invitation only, named",
+        settings=_settings(
+            "Safeguarding Leads",
+            "A closed room for safeguarding leads from schools, youth services and research "
+            "teams to compare notes on cases, anonymised.",
+            "1. **Anonymise every case**: no names, schools or places that identify a child.\n"
+            "2. **Named posts only**: we know who is speaking.\n"
+            "3. Do not share invitation links outside your organisation.\n",
+            visibility=Visibility.HIDDEN,
+            join_policy=JoinPolicy.INVITE,
+            identity_mode=IdentityMode.NAMED,
+        ),
+        owner="demo_admin",
+        moderators=["youthworker_yan"],
+        members=["researcher_rae"],
+    ),
+    SpacePlan(
+        slug="police-practitioners",
+        kind="members only, join by request, verified Police officers only",
+        settings=_settings(
+            "Police Practitioners",
+            "For verified police officers to discuss community engagement, stop and search "
+            "and trust, before bringing questions to the open spaces.",
+            "1. **Verified officers only**: labels are checked by the site's admins.\n"
+            "2. **No operational details** or information about live cases.\n"
+            "3. **Speak for yourself**, not for your force.\n",
+            visibility=Visibility.MEMBERS,
+            join_policy=JoinPolicy.REQUEST,
+            required_label="Police officer",
+        ),
+        # The owner must hold the label the space requires: a verified officer owns it.
+        owner="inspector_ines",
+        moderators=["officer_olu"],
+    ),
+]
+
+
+def seed() -> Demo:
+    """Create the demo accounts and spaces; passwords are random, printed and kept in instance/."""
+    users: dict[str, User] = {}
+    accounts = []
+    for username, is_admin, _label, role in DEMO_USERS:
         password = secrets.token_urlsafe(12)
-        services.register_user(username, password, is_admin=is_admin, label=label)
-        made.append(DemoAccount(username, password, role))
+        users[username] = services.register_user(username, password, is_admin=is_admin).user
+        accounts.append(DemoAccount(username, password, role))
+    admin = users["demo_admin"]
+    for username, _is_admin, label, _role in DEMO_USERS:
+        if label:
+            moderation.set_label(admin, users[username], label, note=LABEL_NOTE)
+
+    spaces = {}
+    for plan in DEMO_SPACES:
+        space = moderation.create_space(admin, plan.slug, plan.settings, owner=users[plan.owner])
+        for username in plan.moderators:
+            admit(users[username], space, Role.MODERATOR)
+        for username in plan.members:
+            admit(users[username], space)
+        for username, note in plan.requests.items():
+            request_to_join(users[username], space, note)
+        spaces[plan.slug] = space
+
+    hidden = spaces["safeguarding-leads"]
+    invitation = moderation.create_invitation(
+        admin,
+        hidden,
+        expires_in=INVITATION_LIFETIME,
+        max_uses=INVITATION_USES,
+        note="demo invitation",
+    )
+    made = Demo(
+        accounts=accounts,
+        spaces=[DemoSpace(plan.settings.name, plan.slug, plan.kind) for plan in DEMO_SPACES],
+        invitation_space=hidden.name,
+        invitation_path=f"/s/{hidden.slug}/invite/{invitation.token}",
+    )
     _save(made)
     return made
 
 
-def describe(accounts: list[DemoAccount]) -> list[str]:
-    return [f"{a.username:<16} password {a.password}  ({a.role})" for a in accounts]
+def describe(made: Demo) -> list[str]:
+    """What the demo holds, as lines to print: accounts first, one a line, then spaces."""
+    return [
+        *(f"{a.username:<16} password {a.password}  ({a.role})" for a in made.accounts),
+        "",
+        "Spaces:",
+        *(f"{s.name:<22} {s.path:<24} ({s.kind})" for s in made.spaces),
+        "",
+        f"Invitation to {made.invitation_space} "
+        f"({INVITATION_USES} uses, {INVITATION_LIFETIME.days} days):",
+        made.invitation_path,
+    ]
 
 
-def _save(accounts: list[DemoAccount]) -> None:
+def _save(made: Demo) -> None:
     path = Path(current_app.instance_path) / "demo-accounts.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(describe(accounts)) + "\n")
+    # Private before the passwords go in, not after.
+    path.touch(mode=0o600, exist_ok=True)
     path.chmod(0o600)
+    path.write_text("\n".join(describe(made)) + "\n")

@@ -1,9 +1,10 @@
-"""The front page: the spaces the viewer may see."""
+"""The front page: the spaces the viewer may see and recent threads from those they may read."""
 
 from flask import Blueprint, Flask, render_template
 from flask_login import current_user
 
 from forum.spaces.queries import visible_spaces
+from forum.threads.queries import recent_threads
 
 bp = Blueprint("home", __name__)
 
@@ -14,4 +15,8 @@ def init_app(app: Flask) -> None:
 
 @bp.route("/")
 def index():
-    return render_template("home/index.html", entries=visible_spaces(current_user))
+    return render_template(
+        "home/index.html",
+        entries=visible_spaces(current_user),
+        recent=recent_threads(current_user),
+    )

@@ -37,9 +37,9 @@ def current_limiter() -> Limiter:
 class RateLimited(Exception):
     """A use case was refused because its limit is spent; `retry_after` is in seconds."""
 
-    def __init__(self, retry_after: int):
+    def __init__(self, retry_after: int, reason: str = "Too many attempts."):
         self.retry_after = retry_after
-        super().__init__(f"Too many attempts. Try again in {describe_wait(retry_after)}.")
+        super().__init__(f"{reason} Try again in {describe_wait(retry_after)}.")
 
 
 @dataclass(frozen=True)
@@ -78,3 +78,7 @@ LOGIN_USERNAME = Budget("RATELIMIT_LOGIN_PER_USERNAME", "login-username")
 RECOVER_ADDRESS = Budget("RATELIMIT_LOGIN_PER_ADDRESS", "recover-address")
 RECOVER_USERNAME = Budget("RATELIMIT_LOGIN_PER_USERNAME", "recover-username")
 REGISTER_ADDRESS = Budget("RATELIMIT_REGISTER_PER_ADDRESS", "register-address")
+NEW_THREAD = Budget("RATELIMIT_NEW_THREAD", "new-thread")
+NEW_THREAD_NEW_ACCOUNT = Budget("RATELIMIT_NEW_THREAD_NEW_ACCOUNT", "new-thread")
+REPLY = Budget("RATELIMIT_REPLY", "reply")
+REPLY_NEW_ACCOUNT = Budget("RATELIMIT_REPLY_NEW_ACCOUNT", "reply")

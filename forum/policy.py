@@ -6,7 +6,18 @@ from flask import abort, g, has_app_context
 from sqlalchemy import ColumnElement, or_, select, true
 
 from forum.extensions import db
-from forum.models import Membership, MembershipStatus, Role, Space, User, Visibility
+from forum.models import (
+    Membership,
+    MembershipStatus,
+    Persona,
+    Post,
+    PostStatus,
+    Role,
+    Space,
+    Thread,
+    User,
+    Visibility,
+)
 from forum.models.space import JoinPolicy
 
 
@@ -25,9 +36,18 @@ class Action(StrEnum):
     REVIEW_REQUESTS = "review_requests"
     MANAGE_INVITATIONS = "manage_invitations"
     EDIT_SPACE_SETTINGS = "edit_space_settings"
+    START_THREAD = "start_thread"
     # A member of a space (target: Membership)
     MODERATE_MEMBER = "moderate_member"  # remove, ban, unban
     CHANGE_ROLE = "change_role"  # promote, demote
+    # A thread (target: Thread)
+    REPLY = "reply"
+    LOCK_THREAD = "lock_thread"  # lock and unlock
+    PIN_THREAD = "pin_thread"  # pin and unpin
+    # A post (target: Post)
+    EDIT_POST = "edit_post"
+    DELETE_POST = "delete_post"
+    VIEW_REVISIONS = "view_revisions"
 
 
 class PolicyError(Exception):
@@ -184,6 +204,53 @@ def _change_role(viewer, target: Membership) -> bool:
     return _is_admin(viewer) or _is_owner(viewer, target.space)
 
 
+def _start_thread(viewer, space: Space) -> bool:
+    if not viewer.is_authenticated or viewer.is_suspended():
+        return False
+    return active_membership(viewer, space) is not None
+
+
+def _space_of(target: Thread | Post) -> Space:
+    # An identity-map hit when the page loaded the space already: no extra query.
+    return db.session.get(Space, target.space_id)
+
+
+def _reply(viewer, thread: Thread) -> bool:
+    if thread.locked or thread.status != PostStatus.VISIBLE:
+        return False
+    return _start_thread(viewer, _space_of(thread))
+
+
+def _thread_staff(viewer, thread: Thread) -> bool:
+    return _is_staff(viewer, _space_of(thread))
+
+
+def is_author(viewer: User, post: Post) -> bool:
+    """Whether the viewer wrote the post, under any of their personas."""
+    if not viewer.is_authenticated:
+        return False
+    return db.session.get(Persona, post.persona_id).user_id == viewer.id
+
+
+def _edit_post(viewer, post: Post) -> bool:
+    if post.status in (PostStatus.DELETED, PostStatus.REMOVED):
+        return False
+    thread = db.session.get(Thread, post.thread_id)
+    if thread.locked or not is_author(viewer, post):
+        return False
+    return _start_thread(viewer, _space_of(post))
+
+
+def _delete_post(viewer, post: Post) -> bool:
+    if post.status in (PostStatus.DELETED, PostStatus.REMOVED):
+        return False
+    return is_author(viewer, post) and active_membership(viewer, _space_of(post)) is not None
+
+
+def _view_revisions(viewer, post: Post) -> bool:
+    return is_author(viewer, post) or _is_staff(viewer, _space_of(post))
+
+
 RULES = {
     Action.CREATE_SPACE: _create_space,
     Action.MANAGE_USERS: _create_space,
@@ -199,6 +266,13 @@ RULES = {
     Action.EDIT_SPACE_SETTINGS: _staff_or_admin,
     Action.MODERATE_MEMBER: _moderate_member,
     Action.CHANGE_ROLE: _change_role,
+    Action.START_THREAD: _start_thread,
+    Action.REPLY: _reply,
+    Action.LOCK_THREAD: _thread_staff,
+    Action.PIN_THREAD: _thread_staff,
+    Action.EDIT_POST: _edit_post,
+    Action.DELETE_POST: _delete_post,
+    Action.VIEW_REVISIONS: _view_revisions,
 }
 
 REFUSALS = {
@@ -208,6 +282,10 @@ REFUSALS = {
     Action.LEAVE_SPACE: "You are not a member of this space.",
     Action.MODERATE_MEMBER: "You may not moderate this member.",
     Action.CHANGE_ROLE: "Only the space's owners may change roles.",
+    Action.START_THREAD: "Only members of this space can start threads. Join it first.",
+    Action.REPLY: "You cannot reply here.",
+    Action.EDIT_POST: "You cannot edit this post.",
+    Action.DELETE_POST: "You cannot delete this post.",
 }
 
 

@@ -25,6 +25,10 @@ class ActionKind(StrEnum):
     MEMBER_BANNED = "member_banned"
     MEMBER_UNBANNED = "member_unbanned"
     ROLE_CHANGED = "role_changed"
+    THREAD_LOCKED = "thread_locked"
+    THREAD_UNLOCKED = "thread_unlocked"
+    THREAD_PINNED = "thread_pinned"
+    THREAD_UNPINNED = "thread_unpinned"
 
 
 class ModAction(db.Model):

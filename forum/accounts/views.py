@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -14,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum import limits
+from forum import identity, limits
 from forum.accounts import forms, services
 from forum.accounts.rules import AccountError
 from forum.extensions import db
@@ -149,6 +150,17 @@ def _settings_forms(**submitted):
 @login_required
 def settings():
     return render_template("accounts/settings.html", **_settings_forms())
+
+
+@bp.route("/settings/identities")
+@login_required
+def identities():
+    """The member's own handles, space by space: only they ever see this list."""
+    response = make_response(
+        render_template("accounts/identities.html", personas=identity.personas_of(current_user))
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/settings/password", methods=["POST"])

@@ -19,7 +19,7 @@ class PersonaKind(StrEnum):
 
 
 class Persona(db.Model):
-    """Posts point here, never to a user. Only the policy and sanctioning services follow user_id."""
+    """Posts point here, never to a user; only the policy and sanctions follow user_id."""
 
     __tablename__ = "personas"
     __table_args__ = (

@@ -14,6 +14,9 @@ from forum.models.types import UTCDateTime, utcnow
 # A post's path is its ancestors' ids and its own, each in base 36 padded to this width, so
 # ordering by path reads a thread's whole tree, depth first, in one query.
 PATH_SEGMENT_WIDTH = 7
+# Sorts after every path character, so [path, path + SUBTREE_END) is the post and its subtree.
+# PostgreSQL compares paths with the "C" collation, so this holds whatever the server's locale.
+SUBTREE_END = "~"
 TITLE_MIN_LENGTH = 3
 TITLE_MAX_LENGTH = 200
 CONTENT_WARNING_MAX_LENGTH = 200
@@ -66,7 +69,9 @@ class Post(db.Model):
     space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     persona_id: Mapped[int] = mapped_column(ForeignKey("personas.id"), index=True)
-    path: Mapped[str] = mapped_column(String(2000), default="")  # room for ~280 levels
+    path: Mapped[str] = mapped_column(  # room for ~280 levels
+        String(2000).with_variant(String(2000, collation="C"), "postgresql"), default=""
+    )
     depth: Mapped[int] = mapped_column(Integer, default=0)
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)

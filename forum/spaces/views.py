@@ -7,6 +7,7 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -17,6 +18,7 @@ from forum.models import JoinPolicy, MembershipStatus, Space, Visibility
 from forum.policy import Action, PolicyError, get_space_or_404
 from forum.spaces import forms, queries, services
 from forum.spaces.services import MembershipError
+from forum.threads import queries as thread_queries
 
 bp = Blueprint("spaces", __name__)
 
@@ -31,11 +33,17 @@ def private_to_space(response, space: Space):
 def render_space(space: Space, status: int = 200, **forms_in_use):
     """The space's page; a form that failed is passed in so it keeps what the person wrote."""
     can_read = policy.can(current_user, Action.READ_SPACE, space)
+    threads, page_count, page_number = [], 1, max(1, request.args.get("page", 1, type=int) or 1)
+    if can_read:
+        threads, page_count = thread_queries.space_threads(current_user, space, page_number)
     page = render_template(
         "spaces/space.html",
         space=space,
         membership=policy.membership_of(current_user, space),
         presence=queries.verified_presence(space) if can_read else [],
+        threads=threads,
+        page=page_number,
+        page_count=page_count,
         **(
             {
                 "join_form": forms.JoinForm(formdata=None),

@@ -36,6 +36,8 @@ SPACE_TABLE = {
     (Action.REVIEW_REQUESTS, "members"): STAFF,
     (Action.MANAGE_INVITATIONS, "hidden"): STAFF,
     (Action.EDIT_SPACE_SETTINGS, "labelled"): STAFF | {"admin"},
+    (Action.START_THREAD, "public"): {"owner", "moderator", "member"},
+    (Action.START_THREAD, "labelled"): {"owner", "moderator", "member"},
     (Action.CREATE_SPACE, None): {"admin"},
     (Action.MANAGE_USERS, None): {"admin"},
 }
@@ -51,12 +53,26 @@ MEMBER_TABLE = {
 }
 
 
+# (action, state of a thread by "member" in the public space) -> who may take the action.
+THREAD_TABLE = {
+    (Action.REPLY, "open"): {"owner", "moderator", "member"},
+    (Action.REPLY, "locked"): set(),
+    (Action.LOCK_THREAD, "open"): STAFF,
+    (Action.PIN_THREAD, "open"): STAFF,
+    (Action.EDIT_POST, "open"): {"member"},
+    (Action.EDIT_POST, "locked"): set(),
+    (Action.DELETE_POST, "open"): {"member"},
+    (Action.DELETE_POST, "deleted"): set(),
+    (Action.VIEW_REVISIONS, "open"): STAFF | {"member"},
+}
+
+
 def viewer_user(world, viewer):
     return AnonymousUserMixin() if viewer == "visitor" else world.users[viewer]
 
 
 def test_every_action_is_in_a_table():
-    tested = {action for action, _ in SPACE_TABLE} | {action for action, _ in MEMBER_TABLE}
+    tested = {action for table in (SPACE_TABLE, MEMBER_TABLE, THREAD_TABLE) for action, _ in table}
     assert tested == set(RULES) == set(Action)
 
 
@@ -100,3 +116,24 @@ def test_suspended_account_may_not_join_request_or_accept(world):
     assert not can(outsider, Action.JOIN_SPACE, world.spaces["public"])
     assert not can(outsider, Action.REQUEST_TO_JOIN, world.spaces["members"])
     assert not can(outsider, Action.ACCEPT_INVITATION, world.spaces["hidden"])
+
+
+@pytest.mark.parametrize(("action", "state"), THREAD_TABLE)
+def test_actions_on_threads_and_posts(world, action, state):
+    from forum.models import Post, PostStatus
+    from forum.threads.services import start_thread
+
+    thread = start_thread(
+        world.users["member"],
+        world.spaces["public"],
+        title="A thread",
+        body="Hello.",
+        kind="pseudonym",
+    )
+    post = db.session.scalar(select(Post).where(Post.thread_id == thread.id))
+    thread.locked = state == "locked"
+    if state == "deleted":
+        post.status = PostStatus.DELETED
+    target = thread if action in (Action.REPLY, Action.LOCK_THREAD, Action.PIN_THREAD) else post
+    allowed = {v for v in VIEWERS if can(viewer_user(world, v), action, target)}
+    assert allowed == THREAD_TABLE[(action, state)]

@@ -1,8 +1,8 @@
 """personas, threads, posts, revisions
 
-Revision ID: 8dbf46472f27
+Revision ID: e83cfe1e1608
 Revises: 4b2e7af1d784
-Create Date: 2026-11-27 09:08:41.207358
+Create Date: 2026-11-27 09:11:43.148481
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import forum.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '8dbf46472f27'
+revision = 'e83cfe1e1608'
 down_revision = '4b2e7af1d784'
 branch_labels = None
 depends_on = None
@@ -61,7 +61,7 @@ def upgrade():
     sa.Column('space_id', sa.Integer(), nullable=False),
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('persona_id', sa.Integer(), nullable=False),
-    sa.Column('path', sa.String(length=2000), nullable=False),
+    sa.Column('path', sa.String(length=2000).with_variant(sa.String(length=2000, collation='C'), 'postgresql'), nullable=False),
     sa.Column('depth', sa.Integer(), nullable=False),
     sa.Column('body_source', sa.Text(), nullable=False),
     sa.Column('body_html', sa.Text(), nullable=False),

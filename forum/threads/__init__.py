@@ -1,0 +1,9 @@
+"""Threads: starting, reading, replying to, editing and deleting posts; profiles."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from forum.threads.views import bp
+
+    app.register_blueprint(bp)
