@@ -26,6 +26,7 @@ from forum.spaces.services import admit, count_owners, hash_invitation_token, re
 from moderation.models import ActionKind, ModAction
 
 REASON_MAX_LENGTH = 500
+DESCRIPTION_MAX_LENGTH = 500  # the column's length: PostgreSQL refuses longer text
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 RESERVED_SLUGS = frozenset({"new", "admin", "mod", "api", "static", "search", "settings"})
 
@@ -128,6 +129,10 @@ def _apply_settings(space: Space, settings: SpaceSettings) -> list[str]:
     name = " ".join(settings.name.split())
     if not 2 <= len(name) <= 80:
         raise ModerationError("A space's name is 2 to 80 characters long.")
+    if len(settings.description.strip()) > DESCRIPTION_MAX_LENGTH:
+        raise ModerationError(
+            f"A space's description is at most {DESCRIPTION_MAX_LENGTH} characters long."
+        )
     if settings.visibility == Visibility.HIDDEN and settings.join_policy != JoinPolicy.INVITE:
         raise ModerationError(
             "A hidden space can only be joined by invitation: nobody else can find it."
@@ -164,6 +169,11 @@ def create_space(
         _require(actor, Action.CREATE_SPACE, None)
     space = Space(slug=check_slug(slug), rules_version=1)
     _apply_settings(space, settings)
+    if owner is not None and not policy.holds_required_label(owner, space):
+        # An owner without the label would hold a role that grants no access at all.
+        raise ModerationError(
+            f"The owner must hold the label {space.required_label!r} that the space requires."
+        )
     db.session.add(space)
     db.session.flush()
     if owner is not None:
