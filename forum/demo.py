@@ -8,8 +8,10 @@ from pathlib import Path
 from flask import current_app
 
 from forum.accounts import services
+from forum.limits import current_limiter
 from forum.models import IdentityMode, JoinPolicy, Premoderation, Role, User, Visibility
 from forum.spaces.services import admit, request_to_join
+from forum.threads import services as posting
 from moderation import services as moderation
 from moderation.services import SpaceSettings
 
@@ -161,6 +163,155 @@ DEMO_SPACES = [
 ]
 
 
+@dataclass(frozen=True)
+class Reply:
+    author: str
+    identity: str  # "pseudonym" or "named"
+    body: str
+    replies: list["Reply"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ThreadPlan:
+    space: str
+    title: str
+    starter: Reply
+    content_warning: str = ""
+
+
+P, N = "pseudonym", "named"
+
+DEMO_THREADS = [
+    ThreadPlan(
+        space="community-voices",
+        title="Stop and search near the school gates: what would help?",
+        starter=Reply(
+            "member_mo",
+            P,
+            "My son was searched outside his school last week, in front of his friends. "
+            "He wasn't told why. **What would make this feel less like a punishment?**",
+            [
+                Reply(
+                    "officer_olu",
+                    N,
+                    "Thank you for raising it here. Officers should give their name, station "
+                    "and the grounds for the search, and offer a record. If that didn't happen, "
+                    "it matters.",
+                    [
+                        Reply(
+                            "member_mo",
+                            P,
+                            "None of that happened. Is there a way to ask for the record "
+                            "afterwards?",
+                            [
+                                Reply(
+                                    "officer_olu",
+                                    N,
+                                    "Yes: you can ask the force for it within three months. "
+                                    "I can explain the steps if it helps.",
+                                )
+                            ],
+                        ),
+                        Reply(
+                            "member_kit",
+                            P,
+                            "Knowing the grounds is the bit that matters most to the kids I "
+                            "know. Without it, it just feels random.",
+                        ),
+                    ],
+                ),
+                Reply(
+                    "researcher_rae",
+                    N,
+                    "Our interviews with young people say the same: *being told why* changes "
+                    "how a search is remembered more than anything else.",
+                    [
+                        Reply(
+                            "youthworker_yan",
+                            P,
+                            "Could the findings be shared with the schools nearby? Teachers ask "
+                            "us about this all the time.",
+                        )
+                    ],
+                ),
+            ],
+        ),
+    ),
+    ThreadPlan(
+        space="community-voices",
+        title="After the stabbing on Elm Road: how are your young people doing?",
+        content_warning="knife violence, grief",
+        starter=Reply(
+            "youthworker_yan",
+            P,
+            "A lot of the young people at our club knew him. Some are angry, some won't talk. "
+            "How are others supporting them this week?",
+            [
+                Reply(
+                    "member_kit",
+                    P,
+                    "My daughter hasn't slept properly since. We've been keeping the evenings "
+                    "quiet and letting her lead.",
+                    [
+                        Reply(
+                            "youthworker_yan",
+                            P,
+                            "That sounds right. The drop-in on Thursday has a counsellor if "
+                            "she wants someone outside the family.",
+                        )
+                    ],
+                )
+            ],
+        ),
+    ),
+    ThreadPlan(
+        space="parents-circle",
+        title="Our children and the first arrest",
+        starter=Reply(
+            "member_kit",
+            P,
+            "For anyone facing a first arrest in the family: you are not alone here. Ask anything.",
+            [
+                Reply(
+                    "youthworker_yan",
+                    P,
+                    "Ask for an appropriate adult if your child is under 18, and for the duty "
+                    "solicitor: both are free.",
+                )
+            ],
+        ),
+    ),
+]
+
+
+def _post_conversations(users: dict[str, User], spaces: dict) -> None:
+    """Post the demo threads and their nested replies through the real posting service."""
+    limiter = current_limiter()
+    was_enabled, limiter.enabled = limiter.enabled, False  # demo data is not abuse
+    try:
+        for plan in DEMO_THREADS:
+            space = spaces[plan.space]
+            starter = plan.starter
+            thread = posting.start_thread(
+                users[starter.author],
+                space,
+                title=plan.title,
+                body=starter.body,
+                kind=starter.identity,
+                content_warning=plan.content_warning,
+            )
+            first = posting.first_post(thread)
+            _post_replies(users, first, starter.replies)
+    finally:
+        limiter.enabled = was_enabled
+
+
+def _post_replies(users: dict[str, User], parent, replies: list[Reply]) -> None:
+    for reply in replies:
+        post = posting.post_reply(users[reply.author], parent, body=reply.body, kind=reply.identity)
+        _post_replies(users, post, reply.replies)
+
+
 def seed() -> Demo:
     """Create the demo accounts and spaces; passwords are random, printed and kept in instance/."""
     users: dict[str, User] = {}
@@ -184,6 +335,8 @@ def seed() -> Demo:
         for username, note in plan.requests.items():
             request_to_join(users[username], space, note)
         spaces[plan.slug] = space
+
+    _post_conversations(users, spaces)
 
     hidden = spaces["safeguarding-leads"]
     invitation = moderation.create_invitation(

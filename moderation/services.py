@@ -5,7 +5,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from forum import markup, policy
 from forum.extensions import db
@@ -185,6 +185,13 @@ def create_space(
 def update_space_settings(actor: User, space: Space, settings: SpaceSettings) -> list[str]:
     """Change a space's settings; a change to the rules text asks members to accept again."""
     _require(actor, Action.EDIT_SPACE_SETTINGS, space)
+    label = clean_label(settings.required_label)
+    if label not in (None, space.required_label) and not actor.is_admin and actor.label != label:
+        # Staff without the new label would lose the space the moment they saved.
+        raise ModerationError(
+            f"You do not hold the label {label!r}, so requiring it would shut you out of the "
+            "space. Ask a site admin to make this change."
+        )
     old_rules = space.rules
     changed = _apply_settings(space, settings)
     if "rules" in changed and space.rules != old_rules:
@@ -198,12 +205,15 @@ def update_space_settings(actor: User, space: Space, settings: SpaceSettings) ->
 # Join requests
 
 
+ALREADY_DECIDED = "That request has already been decided."
+
+
 def pending_request(space: Space, membership_id: int) -> Membership:
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.space_id != space.id:
-        raise ModerationError("That request does not exist.")
+        raise ModerationError("That request no longer exists: the person may have withdrawn it.")
     if membership.status != MembershipStatus.PENDING:
-        raise ModerationError("That request has already been decided.")
+        raise ModerationError(ALREADY_DECIDED)
     return membership
 
 
@@ -214,11 +224,25 @@ def decide_request(
     _require(actor, Action.REVIEW_REQUESTS, space)
     membership = pending_request(space, membership_id)
     user = db.session.get(User, membership.user_id)
+    if approve and not policy.holds_required_label(user, space):
+        raise ModerationError("This person no longer holds the label the space requires.")
+    # Claim the request first: of two moderators deciding at once, only one update matches.
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Membership)
+        .where(
+            Membership.id == membership.id,
+            Membership.status == MembershipStatus.PENDING,
+            Membership.decided_at.is_(None),
+        )
+        .values(decided_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise ModerationError(ALREADY_DECIDED)
     membership.decision_reason = reason.strip()[:REASON_MAX_LENGTH] or None
-    membership.decided_at = utcnow()
+    membership.decided_at = now
     if approve:
-        if not policy.holds_required_label(user, space):
-            raise ModerationError("This person no longer holds the label the space requires.")
         admit(user, space)
         kind = ActionKind.REQUEST_APPROVED
     else:
@@ -299,17 +323,31 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def remove_member(actor: User, space: Space, membership_id: int, reason: str) -> None:
+def _keep_an_owner(space: Space, membership: Membership) -> None:
+    if membership.role == Role.OWNER and membership.is_active and count_owners(space) <= 1:
+        raise ModerationError(
+            "A space must keep at least one owner. Make another member an owner first."
+        )
+
+
+def remove_member(actor: User, space: Space, membership_id: int, reason: str) -> User:
     """Remove a member from the space; they may rejoin as the join policy allows."""
     membership = member_of(space, membership_id)
     _require(actor, Action.MODERATE_MEMBER, membership)
     reason = _require_reason(reason)
+    if membership.status == MembershipStatus.BANNED:
+        # Deleting the row would lift the ban without a trace.
+        raise ModerationError("That member is banned. Lift the ban if they may come back.")
+    if not membership.is_active:
+        raise ModerationError("That person is not a member of this space.")
+    _keep_an_owner(space, membership)
     user = db.session.get(User, membership.user_id)
     db.session.delete(membership)
     db.session.flush()
     policy.forget_memberships()
     recount_members(space)
     record(actor, ActionKind.MEMBER_REMOVED, space=space, target_user=user, reason=reason)
+    return user
 
 
 def ban_member(
@@ -321,6 +359,7 @@ def ban_member(
     reason = _require_reason(reason)
     if membership.status == MembershipStatus.BANNED:
         raise ModerationError("That member is already banned.")
+    _keep_an_owner(space, membership)
     membership.status = MembershipStatus.BANNED
     membership.role = Role.MEMBER
     membership.banned_until = until
@@ -330,7 +369,9 @@ def ban_member(
     recount_members(space)
     user = db.session.get(User, membership.user_id)
     detail = f"until {until:%Y-%m-%d %H:%M} UTC" if until else "without end"
-    record(actor, ActionKind.MEMBER_BANNED, space=space, target_user=user, detail=detail, reason=reason)
+    record(
+        actor, ActionKind.MEMBER_BANNED, space=space, target_user=user, detail=detail, reason=reason
+    )
     return membership
 
 

@@ -149,3 +149,26 @@ def test_seed_demo_refuses_to_run_twice_with_a_clear_message(app, seeded):
     result = run(app, "seed-demo")
     assert result.exit_code != 0
     assert "Could not seed the demo: That username is taken" in result.output
+
+
+def test_seed_demo_shows_nested_pseudonymous_conversations(app, tmp_path):
+    from sqlalchemy import func, select
+
+    from forum.extensions import db
+    from forum.models import Persona, PersonaKind, Post, Thread
+
+    app.instance_path = str(tmp_path)
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(Thread)) >= 3
+    assert db.session.scalar(select(func.max(Post.depth))) >= 3
+    pseudonymous_posts = db.session.scalar(
+        select(func.count())
+        .select_from(Post)
+        .join(Persona, Persona.id == Post.persona_id)
+        .where(Persona.kind == PersonaKind.PSEUDONYM)
+    )
+    assert pseudonymous_posts >= 5
+    page = app.test_client().get("/s/community-voices/t/1").get_data(as_text=True)
+    assert "Stop and search near the school gates" in page
+    assert "member_mo" not in page  # the starter posted under a pseudonym

@@ -159,6 +159,11 @@ def start_thread(
     return thread
 
 
+def first_post(thread: Thread) -> Post:
+    """The post that opened the thread."""
+    return db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.depth == 0))
+
+
 def post_reply(
     user: User, parent: Post, *, body: str, kind: str, accept_rules: bool = False
 ) -> Post:

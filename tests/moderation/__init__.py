@@ -1,0 +1,1 @@
+"""Tests of the space staff pages: members, requests, invitations and settings."""
