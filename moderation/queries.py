@@ -9,7 +9,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.extensions import db
 from forum.models import Invitation, Membership, MembershipStatus, Space, User
-from forum.models.types import utcnow
 
 PER_PAGE = 50
 
@@ -65,11 +64,4 @@ def space_invitations(space: Space, page: int = 1) -> Pagination:
 
 def invitation_state(invitation: Invitation, now: datetime | None = None) -> str:
     """Name where an invitation stands: live, withdrawn, expired or used up."""
-    now = now or utcnow()
-    if invitation.revoked_at is not None:
-        return "withdrawn"
-    if invitation.expires_at <= now:
-        return "expired"
-    if invitation.use_count >= invitation.max_uses:
-        return "used up"
-    return "live"
+    return invitation.state(now)

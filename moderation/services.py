@@ -197,7 +197,9 @@ def update_space_settings(actor: User, space: Space, settings: SpaceSettings) ->
     if "rules" in changed and space.rules != old_rules:
         space.rules_version += 1
     if changed:
-        record(actor, ActionKind.SETTINGS_CHANGED, space=space, detail="changed " + ", ".join(changed))
+        record(
+            actor, ActionKind.SETTINGS_CHANGED, space=space, detail="changed " + ", ".join(changed)
+        )
     db.session.flush()
     return changed
 
@@ -285,7 +287,10 @@ def create_invitation(
         actor,
         ActionKind.INVITATION_CREATED,
         space=space,
-        detail=f"invitation #{invitation.id}: {max_uses} use(s), until {invitation.expires_at:%Y-%m-%d %H:%M} UTC",
+        detail=(
+            f"invitation #{invitation.id}: {max_uses} use(s), "
+            f"until {invitation.expires_at:%Y-%m-%d %H:%M} UTC"
+        ),
     )
     return NewInvitation(invitation, token)
 
@@ -298,7 +303,9 @@ def revoke_invitation(actor: User, space: Space, invitation_id: int) -> Invitati
         raise ModerationError("That invitation does not exist.")
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
-        record(actor, ActionKind.INVITATION_REVOKED, space=space, detail=f"invitation #{invitation.id}")
+        record(
+            actor, ActionKind.INVITATION_REVOKED, space=space, detail=f"invitation #{invitation.id}"
+        )
     db.session.flush()
     return invitation
 
@@ -405,5 +412,43 @@ def change_role(actor: User, space: Space, membership_id: int, role: Role) -> Me
     membership.role = role
     db.session.flush()
     user = db.session.get(User, membership.user_id)
-    record(actor, ActionKind.ROLE_CHANGED, space=space, target_user=user, detail=f"{old_role} → {role}")
+    record(
+        actor, ActionKind.ROLE_CHANGED, space=space, target_user=user, detail=f"{old_role} → {role}"
+    )
     return membership
+
+
+# Threads
+
+
+def set_thread_locked(actor: User, thread, locked: bool, reason: str = ""):
+    """Lock a thread against new replies, or unlock it."""
+    space = db.session.get(Space, thread.space_id)
+    _require(actor, Action.LOCK_THREAD, thread)
+    if thread.locked == locked:
+        return thread
+    thread.locked = locked
+    record(
+        actor,
+        ActionKind.THREAD_LOCKED if locked else ActionKind.THREAD_UNLOCKED,
+        space=space,
+        detail=f"thread #{thread.id}",
+        reason=reason,
+    )
+    return thread
+
+
+def set_thread_pinned(actor: User, thread, pinned: bool):
+    """Pin a thread to the top of its space's list, or unpin it."""
+    space = db.session.get(Space, thread.space_id)
+    _require(actor, Action.PIN_THREAD, thread)
+    if thread.pinned == pinned:
+        return thread
+    thread.pinned = pinned
+    record(
+        actor,
+        ActionKind.THREAD_PINNED if pinned else ActionKind.THREAD_UNPINNED,
+        space=space,
+        detail=f"thread #{thread.id}",
+    )
+    return thread

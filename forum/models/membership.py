@@ -78,6 +78,13 @@ class Membership(db.Model):
         return (self.rules_version_accepted or 0) >= space.rules_version
 
 
+INVITATION_PROBLEMS = {
+    "withdrawn": "This invitation was withdrawn by the space's moderators.",
+    "expired": "This invitation has expired.",
+    "used up": "This invitation has been used as many times as it allows.",
+}
+
+
 class Invitation(db.Model):
     __tablename__ = "invitations"
 
@@ -96,12 +103,16 @@ class Invitation(db.Model):
     space: Mapped[Space] = relationship(lazy="raise")
     created_by: Mapped[User | None] = relationship(lazy="raise")
 
+    def state(self, now: datetime | None = None) -> str:
+        """Where the invitation stands: live, withdrawn, expired or used up."""
+        if self.revoked_at is not None:
+            return "withdrawn"
+        if self.expires_at <= (now or utcnow()):
+            return "expired"
+        if self.use_count >= self.max_uses:
+            return "used up"
+        return "live"
+
     def problem(self, now: datetime | None = None) -> str | None:
         """Say why this invitation can no longer be used, or None when it can."""
-        if self.revoked_at is not None:
-            return "This invitation was withdrawn by the space's moderators."
-        if self.expires_at <= (now or utcnow()):
-            return "This invitation has expired."
-        if self.use_count >= self.max_uses:
-            return "This invitation has been used as many times as it allows."
-        return None
+        return INVITATION_PROBLEMS.get(self.state(now))
