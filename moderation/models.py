@@ -41,9 +41,7 @@ class ModAction(db.Model):
     )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[ActionKind] = enum_column(ActionKind, ActionKind.SETTINGS_CHANGED, length=40)
-    target_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # What the action was, in words (e.g. "moderator → owner", "label: Police officer").
     detail: Mapped[str] = mapped_column(String(200), default="")
     public_reason: Mapped[str] = mapped_column(String(500), default="")
