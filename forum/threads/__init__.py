@@ -4,6 +4,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from forum.threads.cli import rerender_command
     from forum.threads.views import bp
 
     app.register_blueprint(bp)
+    app.cli.add_command(rerender_command)

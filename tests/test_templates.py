@@ -1,0 +1,69 @@
+"""Templates: one door for rendered Markdown, and nothing the Content-Security-Policy forbids."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+MARKUP_MACRO = TEMPLATES / "_macros" / "markup.html"
+FILES = sorted(path for path in TEMPLATES.rglob("*") if path.is_file())
+
+SAFE_FILTER = re.compile(r"\|\s*safe\b")
+SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+STYLE_ATTRIBUTE = re.compile(r"(?<![\w-])style\s*=", re.IGNORECASE)
+STYLE_ELEMENT = re.compile(r"<style\b", re.IGNORECASE)
+HANDLER_ATTRIBUTE = re.compile(r"(?<![\w-])on[a-z]+\s*=", re.IGNORECASE)
+AUTOESCAPE_OFF = re.compile(r"\{%-?\s*autoescape\s+false", re.IGNORECASE)
+
+
+def name(path: Path) -> str:
+    return str(path.relative_to(TEMPLATES))
+
+
+def test_there_are_templates_to_check():
+    assert MARKUP_MACRO in FILES
+    assert len(FILES) > 10
+
+
+def test_only_the_markup_macro_marks_html_safe():
+    uses = {name(path): len(SAFE_FILTER.findall(path.read_text())) for path in FILES}
+    assert {path: count for path, count in uses.items() if count} == {"_macros/markup.html": 1}
+    macro = MARKUP_MACRO.read_text()
+    assert re.search(r"\{%\s*macro\s+rendered\(html\)\s*%\}.*\|\s*safe.*\{%\s*endmacro", macro)
+
+
+@pytest.mark.parametrize("path", FILES, ids=name)
+def test_template_has_no_inline_script(path):
+    for attributes, body in SCRIPT.findall(path.read_text()):
+        assert body.strip() == "", f"inline script body in {name(path)}"
+        assert re.search(r"\bsrc\s*=", attributes), f"<script> without src in {name(path)}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=name)
+def test_template_has_no_inline_style(path):
+    text = path.read_text()
+    assert not STYLE_ATTRIBUTE.search(text), f"style= attribute in {name(path)}"
+    assert not STYLE_ELEMENT.search(text), f"<style> element in {name(path)}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=name)
+def test_template_has_no_event_handler_attribute(path):
+    match = HANDLER_ATTRIBUTE.search(path.read_text())
+    assert match is None, f"{match and match.group()} handler in {name(path)}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=name)
+def test_template_never_turns_autoescape_off(path):
+    assert not AUTOESCAPE_OFF.search(path.read_text()), name(path)
+
+
+def test_the_checks_catch_what_they_are_for():
+    assert SAFE_FILTER.search("{{ x|safe }}") and SAFE_FILTER.search("{{ x | safe }}")
+    assert not SAFE_FILTER.search("{{ x | safety }}")
+    assert SCRIPT.findall("<script>alert(1)</script>") == [("", "alert(1)")]
+    assert STYLE_ATTRIBUTE.search('<p style="color:red">')
+    assert not STYLE_ATTRIBUTE.search('<link rel="stylesheet" data-style-x>')
+    assert HANDLER_ATTRIBUTE.search('<button onclick="go()">')
+    assert HANDLER_ATTRIBUTE.search("<body ONLOAD=go()>")
+    assert not HANDLER_ATTRIBUTE.search('<p data-on="x" aria-controls="y">')
