@@ -46,7 +46,9 @@ def test_rerender_renders_stale_posts_again_and_prints_how_many(app, member, spa
     result = rerender(app)
 
     assert result.exit_code == 0, result.output
-    assert result.output == f"Re-rendered 2 posts to render version {RENDER_VERSION}.\n"
+    assert (
+        result.output.splitlines()[0] == f"Re-rendered 2 posts to render version {RENDER_VERSION}."
+    )
     for post in posts:
         post = stored(post)
         assert post.render_version == RENDER_VERSION
@@ -63,7 +65,9 @@ def test_rerender_leaves_posts_at_the_current_version_alone(app, member, space):
 
     result = rerender(app)
 
-    assert result.output == f"Re-rendered 1 post to render version {RENDER_VERSION}.\n"
+    assert (
+        result.output.splitlines()[0] == f"Re-rendered 1 post to render version {RENDER_VERSION}."
+    )
     assert stored(stale).body_html == render("old *post*")
     assert stored(current).body_html == "<p>kept</p>"
 
@@ -83,7 +87,9 @@ def test_rerender_with_nothing_stale_changes_nothing(app, member, space):
     result = rerender(app)
 
     assert result.exit_code == 0
-    assert result.output == f"Re-rendered 0 posts to render version {RENDER_VERSION}.\n"
+    assert (
+        result.output.splitlines()[0] == f"Re-rendered 0 posts to render version {RENDER_VERSION}."
+    )
 
 
 def test_rerender_twice_finds_nothing_the_second_time(app, member, space):
@@ -111,3 +117,15 @@ def test_rerender_commits_its_work(app, member, space):
     db.session.rollback()
 
     assert stored(post).render_version == RENDER_VERSION
+
+
+def test_rerender_renders_every_space_rules_again(app, space):
+    from forum.models import Space
+
+    db.session.execute(update(Space).values(rules_html=STALE_HTML))
+    db.session.commit()
+    result = rerender(app)
+    assert result.exit_code == 0, result.output
+    assert "Re-rendered the rules of 1 space." in result.output
+    db.session.expire_all()
+    assert db.session.get(Space, space.id).rules_html == render(space.rules)
