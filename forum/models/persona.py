@@ -23,8 +23,10 @@ class Persona(db.Model):
 
     __tablename__ = "personas"
     __table_args__ = (
-        UniqueConstraint("space_id", "user_id", "kind"),
-        UniqueConstraint("space_id", "handle"),
+        # Named here: the convention's "uq_personas_space_id" would name both, which PostgreSQL
+        # refuses (a constraint's index is a relation, and its name must be unique).
+        UniqueConstraint("space_id", "user_id", "kind", name="uq_personas_space_id_user_id_kind"),
+        UniqueConstraint("space_id", "handle", name="uq_personas_space_id_handle"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -30,8 +30,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['space_id'], ['spaces.id'], name=op.f('fk_personas_space_id_spaces'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_personas_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_personas')),
-    sa.UniqueConstraint('space_id', 'handle', name=op.f('uq_personas_space_id')),
-    sa.UniqueConstraint('space_id', 'user_id', 'kind', name=op.f('uq_personas_space_id'))
+    sa.UniqueConstraint('space_id', 'handle', name=op.f('uq_personas_space_id_handle')),
+    sa.UniqueConstraint('space_id', 'user_id', 'kind', name=op.f('uq_personas_space_id_user_id_kind'))
     )
     with op.batch_alter_table('personas', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_personas_user_id'), ['user_id'], unique=False)
