@@ -1,9 +1,17 @@
 """axe-core finds no accessibility violation (WCAG 2.2 A and AA, best practices) on key pages."""
 
+from datetime import timedelta
+
 import pytest
 
+from forum.extensions import db
+from forum.models import IdentityMode, JoinPolicy, Visibility
+from forum.spaces.services import admit
+from forum.threads import services as posting
+from moderation.services import create_invitation, create_space, set_thread_pinned
 from tests.browser.support import axe_violations, describe_violations, expect, sign_in
 from tests.conftest import PASSWORD
+from tests.spaces.conftest import POLICE, settings
 
 pytestmark = pytest.mark.browser
 
@@ -60,6 +68,112 @@ def not_found(page, watch, _make_user):
     assert response.status == 404
 
 
+# Spaces and threads, seeded through the real services.
+
+
+def _space_with_a_conversation(make_user, **overrides):
+    """A space where authors choose their identity, with a nested thread behind a warning."""
+    owner = make_user("ada_wren")
+    others = [make_user("bo_finch"), make_user("cy_lark")]
+    space = create_space(
+        None,
+        "night-shift",
+        settings(
+            **{
+                "name": "Night Shift Talk",
+                "description": "For people who take the hard calls.",
+                "identity_mode": IdentityMode.CHOICE,
+            }
+            | overrides
+        ),
+        owner=owner,
+    )
+    for user in others:
+        admit(user, space)
+    thread = posting.start_thread(
+        owner,
+        space,
+        title="When the call comes at 3 a.m.",
+        body="The first time I took one of those calls I **froze**.",
+        kind="pseudonym",
+        content_warning="self-harm",
+    )
+    parent = posting.first_post(thread)
+    authors = [(others[0], "pseudonym"), (others[1], "named"), (others[0], "named")]
+    for depth, (author, kind) in enumerate(authors, 1):
+        parent = posting.post_reply(author, parent, body=f"A reply {depth} deep.", kind=kind)
+    posting.start_thread(
+        others[1], space, title="Shift swaps that work", body="Ideas?", kind="named"
+    )
+    set_thread_pinned(owner, thread, True)
+    db.session.commit()
+    return space, thread
+
+
+def space_page(page, _watch, make_user):
+    space, _thread = _space_with_a_conversation(make_user)
+    sign_in(page, "ada_wren", PASSWORD)
+    page.goto(f"/s/{space.slug}")
+    expect(page.get_by_text("Content warning", exact=True)).to_be_visible()
+
+
+def space_page_with_request_form(page, _watch, make_user):
+    space, _thread = _space_with_a_conversation(
+        make_user, visibility=Visibility.MEMBERS, join_policy=JoinPolicy.REQUEST
+    )
+    make_user("new_parent")
+    sign_in(page, "new_parent", PASSWORD)
+    page.goto(f"/s/{space.slug}")
+    expect(page.get_by_label("Why would you like to join?")).to_be_visible()
+
+
+def thread_page(page, _watch, make_user):
+    space, thread = _space_with_a_conversation(make_user)
+    sign_in(page, "bo_finch", PASSWORD)
+    page.goto(f"/s/{space.slug}/t/{thread.id}")
+    expect(page.locator("details.branch details.branch li.reply")).to_have_count(1)
+
+
+def thread_page_with_warning_open_branch_folded_and_inline_reply(page, watch, make_user):
+    thread_page(page, watch, make_user)
+    page.locator("details.content-warning > summary").click()
+    page.locator("details.branch > summary").last.click()
+    page.locator("li.reply > article").first.get_by_role("link", name="Reply").click()
+    expect(page.locator("form.inline-reply").get_by_label("Your reply")).to_be_focused()
+
+
+def new_thread_with_errors_shown(page, watch, make_user):
+    watch.allow_console_error(r"status of 400")  # the form comes back as 400 Bad Request
+    space, _thread = _space_with_a_conversation(make_user)
+    sign_in(page, "bo_finch", PASSWORD)
+    page.goto(f"/s/{space.slug}/new")
+    page.get_by_role("button", name="Start thread").click()
+    expect(page.get_by_text("Please give the thread a title.")).to_be_visible()
+    expect(page.get_by_text("Please write something before posting.")).to_be_visible()
+
+
+def invitation(page, _watch, make_user):
+    owner = make_user("sgt_owner", label=POLICE)
+    make_user("officer_olu", label=POLICE)
+    space = create_space(
+        None,
+        "blue-room",
+        settings(
+            name="The Blue Room",
+            rules="No case details that identify anyone.",
+            visibility=Visibility.HIDDEN,
+            join_policy=JoinPolicy.INVITE,
+            required_label=POLICE,
+        ),
+        owner=owner,
+    )
+    made = create_invitation(owner, space, expires_in=timedelta(days=1), max_uses=1)
+    db.session.commit()
+    sign_in(page, "officer_olu", PASSWORD)
+    page.goto(f"/s/{space.slug}/invite/{made.token}")
+    expect(page.get_by_label("I have read the rules and accept them")).to_be_visible()
+
+
 PAGES = [
     front_page,
     register,
@@ -70,6 +184,12 @@ PAGES = [
     recover,
     settings_signed_in,
     not_found,
+    space_page,
+    space_page_with_request_form,
+    thread_page,
+    thread_page_with_warning_open_branch_folded_and_inline_reply,
+    new_thread_with_errors_shown,
+    invitation,
 ]
 
 
@@ -85,7 +205,13 @@ def test_page_has_no_axe_violations(page, page_watch, make_user, axe, open_page)
 
 # The layout declares `color-scheme: light dark`: the browser's own colours follow the reader's
 # setting, so contrast is checked in both.
-DARK_PAGES = [front_page, sign_in_with_errors_shown, settings_signed_in, not_found]
+DARK_PAGES = [
+    front_page,
+    sign_in_with_errors_shown,
+    settings_signed_in,
+    not_found,
+    thread_page_with_warning_open_branch_folded_and_inline_reply,
+]
 
 
 @pytest.mark.parametrize("open_page", DARK_PAGES, ids=[f.__name__ for f in DARK_PAGES])
@@ -105,6 +231,9 @@ PHONE_PAGES = [
     register_with_errors_shown,
     sign_in_with_errors_shown,
     settings_signed_in,
+    space_page,
+    thread_page,
+    new_thread_with_errors_shown,
 ]
 
 
