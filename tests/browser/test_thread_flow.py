@@ -180,9 +180,10 @@ def test_pseudonymous_thread_with_nested_replies_folds_warns_and_links(page, ope
     body = first.get_by_text(FIRST_BODY)
     expect(body).to_be_hidden()
     warning = first.locator("details.content-warning > summary")
-    expect(warning).to_contain_text(CONTENT_WARNING)
+    expect(warning).to_have_accessible_name(f"Content warning: {CONTENT_WARNING} (show the post)")
     warning.click()
     expect(body).to_be_visible()
+    expect(warning).to_have_accessible_name(f"Content warning: {CONTENT_WARNING} (hide the post)")
 
     # Folding a branch hides the replies below it without loading a page; unfolding shows them.
     summary = page.locator(f"#p{first_reply} > details.branch > summary")
