@@ -112,7 +112,7 @@ def new_space():
     if form.validate_on_submit():
         try:
             space = services.create_space(
-                current_user, form.slug.data, form.settings(), owner=form.owner_user
+                current_user, form.slug.data, form.to_settings(), owner=form.owner_user
             )
         except ModerationError as error:
             form.form_errors.append(str(error))

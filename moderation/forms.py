@@ -161,8 +161,8 @@ class SettingsForm(FlaskForm):
         "Rules",
         validators=[Length(max=20_000, message="Please keep the rules under 20,000 characters.")],
         description=(
-            "Markdown. Changing the rules text, even to fix a typo, makes every member read and "
-            "accept the new version before their next post."
+            "Markdown. Members accept the rules when they join; changing the text later, even to "
+            "fix a typo, makes every member read and accept the new version before their next post."
         ),
     )
     visibility = SelectField(
@@ -175,6 +175,7 @@ class SettingsForm(FlaskForm):
                 Visibility.HIDDEN: "Hidden: not listed; only members know it exists",
             },
         ),
+        default=Visibility.PUBLIC.value,
     )
     join_policy = SelectField(
         "How people join",
@@ -186,6 +187,7 @@ class SettingsForm(FlaskForm):
                 JoinPolicy.INVITE: "By invitation: only through a link from a moderator",
             },
         ),
+        default=JoinPolicy.OPEN.value,
         description="A hidden space can only be joined by invitation.",
     )
     required_label = StringField(
@@ -206,6 +208,7 @@ class SettingsForm(FlaskForm):
                 IdentityMode.PSEUDONYMOUS: "Pseudonyms only",
             },
         ),
+        default=IdentityMode.CHOICE.value,
     )
     premoderation = SelectField(
         "Pre-moderation",
@@ -217,17 +220,20 @@ class SettingsForm(FlaskForm):
                 Premoderation.ALL: "All posts wait for approval",
             },
         ),
+        default=Premoderation.OFF.value,
     )
     slow_mode_seconds = IntegerField(
         "Slow mode (seconds)",
         validators=[
             InputRequired(message="Please give a number of seconds (0 turns slow mode off).")
         ],
+        default=0,
         description="The least time between two posts of one member. 0 turns it off.",
     )
     flag_hide_threshold = IntegerField(
         "Flags that hide a post",
         validators=[InputRequired(message="Please give a number of flags.")],
+        default=3,
         description="Flags from this many different members hide a post until it is reviewed.",
     )
 

@@ -415,7 +415,7 @@ def test_a_space_can_be_created_for_another_owner(admin_client, practitioner):
         ({"required_label": POLICE}, "The owner must hold the label"),
         ({"slow_mode_seconds": "-5"}, "Slow mode is between 0 seconds"),
         ({"slow_mode_seconds": "soon"}, "Not a valid integer value."),
-        ({"name": ""}, "This field is required."),
+        ({"name": ""}, "Please give the space a name."),
         ({"visibility": "everyone"}, "Not a valid choice."),
     ],
 )
