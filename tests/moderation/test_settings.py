@@ -94,7 +94,7 @@ def test_page_says_a_rules_change_must_be_accepted_again(staffed, sign_in):
     space = staffed("members")
     page = text(sign_in(space.owner).get(f"/s/{space.slug}/settings"))
     assert (
-        "Changing the rules text, even to fix a typo, makes every member read and accept the "
+        "changing the text later, even to fix a typo, makes every member read and accept the "
         "new version before their next post."
     ) in page
 
