@@ -38,5 +38,11 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Seeds a large forum under bench/.work/, serves it with gunicorn and loads it with wrk (installed
+# from Debian's packages when missing). BENCH_DURATION, BENCH_WARMUP, BENCH_POSTS... (bench/run.py).
+bench: $(VENV)/.installed-app
+	$(BIN)/python -m pip install --quiet --editable '.[production]'
+	$(BIN)/python -m bench.run
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -41,7 +41,11 @@ class PostStatus(StrEnum):
 
 class Thread(db.Model):
     __tablename__ = "threads"
-    __table_args__ = (Index("ix_threads_listing", "space_id", "pinned", "last_activity_at"),)
+    __table_args__ = (
+        Index("ix_threads_listing", "space_id", "pinned", "last_activity_at"),
+        # The front page's latest threads across spaces: read newest first, none sorted.
+        Index("ix_threads_activity", "last_activity_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))

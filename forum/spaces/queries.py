@@ -1,8 +1,9 @@
 """Reads that feed the directory and a space's page; each is a fixed number of queries."""
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from forum import policy
 from forum.extensions import db
@@ -31,17 +32,23 @@ def visible_spaces(viewer: User) -> list[DirectoryEntry]:
     return [DirectoryEntry(space, memberships.get(space.id)) for space in spaces]
 
 
-def verified_presence(space: Space) -> list[tuple[str, int]]:
-    """Each verified label held by active members of the space, with how many hold it."""
-    rows = db.session.execute(
+@cache
+def _presence_statement():
+    # Built once: the statement's shape never changes, only the space it is asked about.
+    return (
         select(User.label, func.count())
         .join(Membership, Membership.user_id == User.id)
         .where(
-            Membership.space_id == space.id,
+            Membership.space_id == bindparam("space_id"),
             Membership.status == MembershipStatus.ACTIVE,
             User.label.is_not(None),
         )
         .group_by(User.label)
         .order_by(func.count().desc(), User.label)
     )
+
+
+def verified_presence(space: Space) -> list[tuple[str, int]]:
+    """Each verified label held by active members of the space, with how many hold it."""
+    rows = db.session.execute(_presence_statement(), {"space_id": space.id})
     return [(label, count) for label, count in rows]

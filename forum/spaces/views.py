@@ -30,6 +30,18 @@ def private_to_space(response, space: Space):
     return response
 
 
+def _blank_forms() -> dict:
+    # Visitors are shown no form, and building one would put a CSRF token in their session:
+    # a cookie set on every page view, and work for nothing.
+    if not current_user.is_authenticated:
+        return {"join_form": None, "request_form": None, "confirm_form": None}
+    return {
+        "join_form": forms.JoinForm(formdata=None),
+        "request_form": forms.RequestForm(formdata=None),
+        "confirm_form": forms.ConfirmForm(formdata=None),
+    }
+
+
 def render_space(space: Space, status: int = 200, **forms_in_use):
     """The space's page; a form that failed is passed in so it keeps what the person wrote."""
     can_read = policy.can(current_user, Action.READ_SPACE, space)
@@ -44,14 +56,7 @@ def render_space(space: Space, status: int = 200, **forms_in_use):
         threads=threads,
         page=page_number,
         page_count=page_count,
-        **(
-            {
-                "join_form": forms.JoinForm(formdata=None),
-                "request_form": forms.RequestForm(formdata=None),
-                "confirm_form": forms.ConfirmForm(formdata=None),
-            }
-            | forms_in_use
-        ),
+        **(_blank_forms() | forms_in_use),
     )
     return private_to_space(make_response(page, status), space)
 

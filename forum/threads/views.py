@@ -48,6 +48,12 @@ def _own_handles(space: Space) -> dict[PersonaKind, str | None]:
     }
 
 
+def _confirm_form():
+    # Only signed-in people get one-button forms (delete, lock); building one for a visitor would
+    # put a CSRF token in their session: a cookie set on every page view.
+    return forms.ConfirmForm(formdata=None) if current_user.is_authenticated else None
+
+
 def _needs_rules(space: Space) -> bool:
     membership = policy.active_membership(current_user, space)
     return membership is not None and not membership.has_accepted_current_rules(space)
@@ -92,7 +98,7 @@ def thread(slug, thread_id):
         page=page,
         reply_form=reply_form,
         needs_rules=_needs_rules(space),
-        confirm_form=forms.ConfirmForm(formdata=None),
+        confirm_form=_confirm_form(),
     )
 
 
@@ -115,7 +121,7 @@ def branch(slug, thread_id, post_id):
         focus=post,
         reply_form=reply_form,
         needs_rules=_needs_rules(space),
-        confirm_form=forms.ConfirmForm(formdata=None),
+        confirm_form=_confirm_form(),
     )
 
 

@@ -1,0 +1,464 @@
+"""Seed, serve with gunicorn, load each page with wrk, and report it as a share of the ceiling."""
+
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from html.parser import HTMLParser
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.error import URLError
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, Request, build_opener
+
+from bench.seed import Dataset, seed
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / ".work"
+HOST = "127.0.0.1"  # loopback only
+USER_AGENT = "safe-spaces-bench"  # the same for sign-in and wrk: Flask-Login ties the session to it
+SECRET_KEY = "bench-secret-key-not-for-production"  # noqa: S105 (fixed so both workers agree)
+
+
+def setting(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {raw!r}") from None
+
+
+DURATION = setting("BENCH_DURATION", 10)  # seconds measured per page and viewer
+WARMUP = setting("BENCH_WARMUP", 3)  # seconds of load before each measurement, not counted
+# The ceiling is measured for this long between every two pages, so that each page is compared
+# with the ceiling measured just before and just after it: the machine's speed drifts.
+CEILING_DURATION = setting("BENCH_CEILING_DURATION", 4)
+CONNECTIONS = setting("BENCH_CONNECTIONS", 8)
+WORKERS = setting("BENCH_WORKERS", 2)
+WRK_THREADS = setting("BENCH_WRK_THREADS", 1)  # one event loop drives 8 connections easily
+SPACES = setting("BENCH_SPACES", 20)
+THREADS = setting("BENCH_THREADS", 2_000)
+POSTS = setting("BENCH_POSTS", 100_000)
+REUSE = os.environ.get("BENCH_REUSE", "") == "1"  # keep the database of the last run
+
+# (page, viewer): (what is compared, the bound). Shares are of the ceiling's requests/s.
+TARGETS = {
+    ("home", "visitor"): ("share", 0.25),
+    ("space page", "visitor"): ("share", 0.15),
+    ("100-post thread", "visitor"): ("share", 0.10),
+    ("1,000-post thread", "visitor"): ("p99", 150.0),
+}
+
+
+@dataclass
+class Result:
+    page: str
+    viewer: str
+    path: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    bad_responses: int
+    socket_errors: int
+    cpu_ms: float = 0.0  # CPU time of the server's processes per request
+    ceiling_rps: float = 0.0  # the ceiling measured around this run (mean of before and after)
+    ceiling_cpu_ms: float = 0.0
+    share: float = 0.0  # of the ceiling's requests/s
+    cpu_share: float = 0.0  # the ceiling's CPU per request over this page's
+    verdict: str = ""
+
+
+# Tools
+
+
+def ensure_wrk() -> str:
+    """Find wrk, installing Debian's package when it is missing."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() != 0:
+        raise SystemExit("wrk is missing; install it with: sudo apt-get install wrk")
+    print("Installing wrk from Debian's packages...", flush=True)
+    env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "--yes", "--no-install-recommends", "wrk"]
+    if subprocess.run(install, env=env, check=False).returncode != 0:  # noqa: S603
+        subprocess.run(["apt-get", "update"], env=env, check=True)  # noqa: S607
+        subprocess.run(install, env=env, check=True)  # noqa: S603
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk is still missing after apt-get install")
+    return found
+
+
+def ensure_gunicorn() -> str:
+    """gunicorn comes with the `production` extra; install it into this venv when missing."""
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    if not gunicorn.exists():
+        print("Installing the production extra (gunicorn)...", flush=True)
+        subprocess.run(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--editable",
+                f"{ROOT}[production]",
+            ],
+            check=True,
+        )
+    return str(gunicorn)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+# Servers
+
+
+class Server:
+    """A gunicorn master with sync workers on loopback, stopped on exit whatever happened."""
+
+    def __init__(self, name: str, app: str, env: dict[str, str] | None = None):
+        self.name, self.app, self.env = name, app, env or {}
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        self.log = WORK / f"gunicorn-{name}.log"
+
+    @property
+    def base(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def __enter__(self) -> "Server":
+        command = [
+            ensure_gunicorn(),
+            "--workers", str(WORKERS),
+            "--worker-class", "sync",
+            "--bind", f"{HOST}:{self.port}",
+            "--chdir", str(ROOT),
+            "--log-level", "warning",
+            self.app,
+        ]  # fmt: skip
+        env = os.environ | {"PYTHONDONTWRITEBYTECODE": "1"} | self.env
+        with self.log.open("w") as log:
+            # Its own process group, so stopping it reaches the workers too.
+            self.process = subprocess.Popen(  # noqa: S603
+                command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        try:
+            self._wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_until_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn ({self.name}) exited; see {self.log}")
+            try:
+                with build_opener().open(self.base + "/", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except (URLError, OSError):
+                pass
+            time.sleep(0.2)
+        raise SystemExit(f"gunicorn ({self.name}) did not answer within {timeout:.0f} s")
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the gunicorn master and its workers (user and system)."""
+        return sum(_cpu_seconds(pid) for pid in [self.process.pid, *_children(self.process.pid)])
+
+    def stop(self) -> None:
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)  # gunicorn stops its workers gracefully
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+def _stat(pid: int) -> list[str]:
+    # The fields after the command name, which may itself hold spaces and parentheses.
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = _stat(pid)
+    except OSError:  # a worker that has just exited
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(_stat(int(entry.name))[1]) == pid:
+                    children.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return children
+
+
+# Signing in
+
+
+class _CsrfField(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.token: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "input" and values.get("name") == "csrf_token" and self.token is None:
+            self.token = values.get("value")
+
+
+def sign_in(base: str, dataset: Dataset) -> str:
+    """Sign in through the real form; return the Cookie header that carries the session."""
+    jar = CookieJar()
+    opener = build_opener(HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
+    with opener.open(base + "/login", timeout=10) as response:
+        parser = _CsrfField()
+        parser.feed(response.read().decode())
+    if not parser.token:
+        raise SystemExit("no CSRF token on the sign-in page")
+    form = urlencode(
+        {"csrf_token": parser.token, "username": dataset.username, "password": dataset.password}
+    ).encode()
+    with opener.open(Request(base + "/login", data=form), timeout=30) as response:  # noqa: S310
+        page = response.read().decode()
+    if "Sign out" not in page:
+        raise SystemExit("signing in through the form failed")
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
+def check_page(base: str, path: str, cookie: str | None) -> None:
+    """Load the page once: it must answer 200, to the viewer the run claims to be."""
+    headers = {"User-Agent": USER_AGENT} | _cookie(cookie)
+    request = Request(base + path, headers=headers)  # noqa: S310 (our own loopback server)
+    with build_opener().open(request, timeout=30) as response:
+        page = response.read().decode()
+        status = response.status
+    signed_in = "Sign out" in page
+    if status != 200 or signed_in != bool(cookie):
+        raise SystemExit(f"{path} answered {status}, signed in: {signed_in}; expected otherwise")
+
+
+def _cookie(cookie: str | None) -> dict[str, str]:
+    return {"Cookie": cookie} if cookie else {}
+
+
+# Load
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def wrk(wrk_path: str, url: str, seconds: int, cookie: str | None = None) -> dict:
+    """Load one URL with wrk for `seconds`; return requests/s, p50, p99 and error counts."""
+    headers = ["-H", f"User-Agent: {USER_AGENT}"]
+    if cookie:
+        headers += ["-H", f"Cookie: {cookie}"]
+    command = [
+        wrk_path,
+        "--threads", str(min(WRK_THREADS, CONNECTIONS)),
+        "--connections", str(CONNECTIONS),
+        "--duration", f"{seconds}s",
+        "--timeout", "10s",
+        "--latency",
+        *headers,
+        url,
+    ]  # fmt: skip
+    output = subprocess.run(  # noqa: S603
+        command, capture_output=True, text=True, check=True, timeout=seconds + 60
+    ).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
+    if not (rps and p50 and p99):
+        raise SystemExit(f"could not read wrk's output:\n{output}")
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return {
+        "requests_per_second": float(rps.group(1)),
+        "p50_ms": _ms(p50.group(1)),
+        "p99_ms": _ms(p99.group(1)),
+        "bad_responses": int(bad.group(1)) if bad else 0,
+        # Sync workers close each connection; a read error on close is not a failed request.
+        "socket_errors": sum(int(n) for n in errors.groups()[::3]) if errors else 0,
+    }
+
+
+def measure(wrk_path, server, page, viewer, path, cookie=None, seconds=None, warmup=WARMUP):
+    check_page(server.base, path, cookie)
+    if warmup:
+        wrk(wrk_path, server.base + path, warmup, cookie)
+    cpu_before = server.cpu_seconds()
+    figures = wrk(wrk_path, server.base + path, seconds or DURATION, cookie)
+    cpu = server.cpu_seconds() - cpu_before
+    result = Result(page, viewer, path, **figures)
+    requests = result.requests_per_second * (seconds or DURATION)
+    result.cpu_ms = 1000 * cpu / requests if requests else 0.0
+    print(
+        f"  {page:<18} {viewer:<8} {result.requests_per_second:8.1f} req/s  "
+        f"p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms  "
+        f"{result.cpu_ms:6.2f} ms CPU/request",
+        flush=True,
+    )
+    return result
+
+
+# Report
+
+
+def judge(results: list[Result]) -> bool:
+    passed = True
+    for result in results:
+        result.share = result.requests_per_second / result.ceiling_rps
+        result.cpu_share = result.ceiling_cpu_ms / result.cpu_ms if result.cpu_ms else 0.0
+        target = TARGETS.get((result.page, result.viewer))
+        if result.bad_responses or result.socket_errors:
+            result.verdict = "ERRORS"
+            passed = False
+        if target is None or result.verdict:
+            continue
+        kind, bound = target
+        ok = result.share >= bound if kind == "share" else result.p99_ms <= bound
+        wanted = f"≥ {bound:.0%}" if kind == "share" else f"p99 ≤ {bound:.0f} ms"
+        result.verdict = f"{'PASS' if ok else 'FAIL'} ({wanted})"
+        passed = passed and ok
+    return passed
+
+
+def table(results: list[Result], ceilings: list[Result]) -> str:
+    lines = [
+        "| page | viewer | requests/s | p50 ms | p99 ms | share of ceiling | CPU ms/request "
+        "| share by CPU | target |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    rps = sorted(run.requests_per_second for run in ceilings)
+    cpu = sorted(run.cpu_ms for run in ceilings)
+    lines.append(
+        f"| ceiling ({len(ceilings)} runs: median, range {rps[0]:.0f}–{rps[-1]:.0f} req/s) "
+        f"| visitor | {rps[len(rps) // 2]:.0f} | | | 100% | {cpu[len(cpu) // 2]:.2f} | 100% | |"
+    )
+    for result in results:
+        lines.append(
+            f"| {result.page} | {result.viewer} | {result.requests_per_second:.0f} | "
+            f"{result.p50_ms:.1f} | {result.p99_ms:.1f} | {result.share:.1%} | "
+            f"{result.cpu_ms:.2f} | {result.cpu_share:.1%} | {result.verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    started = time.monotonic()
+    WORK.mkdir(parents=True, exist_ok=True)
+    wrk_path = ensure_wrk()
+    ensure_gunicorn()
+    database = WORK / "bench.sqlite3"
+    if REUSE and database.exists():
+        dataset = Dataset(database, "/s/space-01", "/s/space-01/t/2", "/s/space-01/t/1")
+        print(f"Reusing {database}")
+    else:
+        dataset = seed(database, spaces=SPACES, threads=THREADS, posts=POSTS)
+
+    print(
+        f"Loading each page for {DURATION} s after {WARMUP} s of warm-up, and the ceiling for "
+        f"{CEILING_DURATION} s before and after each page: {CONNECTIONS} connections, "
+        f"gunicorn with {WORKERS} sync workers",
+        flush=True,
+    )
+    env = {
+        "DATABASE_URL": f"sqlite:///{dataset.database}",
+        "SECRET_KEY": SECRET_KEY,
+        "RATELIMIT_ENABLED": "false",
+    }
+    results: list[Result] = []
+    # Both servers run at once; the one not under load waits in accept() and costs nothing.
+    with (
+        Server("ceiling", "bench.ceiling:app") as bare,
+        Server("forum", "wsgi:app", env) as forum,
+    ):
+
+        def ceiling(warmup: int = 0) -> Result:
+            return measure(
+                wrk_path, bare, "ceiling", "visitor", "/", seconds=CEILING_DURATION, warmup=warmup
+            )
+
+        ceilings = [ceiling(warmup=WARMUP)]
+        cookie = sign_in(forum.base, dataset)
+        pages = [
+            ("home", "/"),
+            ("space page", dataset.space_path),
+            ("100-post thread", dataset.thread_100_path),
+            ("1,000-post thread", dataset.thread_1000_path),
+        ]
+        for page, path in pages:
+            for viewer, viewer_cookie in (("visitor", None), ("member", cookie)):
+                result = measure(wrk_path, forum, page, viewer, path, viewer_cookie)
+                ceilings.append(ceiling())
+                before, after = ceilings[-2:]
+                result.ceiling_rps = (before.requests_per_second + after.requests_per_second) / 2
+                result.ceiling_cpu_ms = (before.cpu_ms + after.cpu_ms) / 2
+                results.append(result)
+
+    passed = judge(results)
+    report = table(results, ceilings)
+    elapsed = time.monotonic() - started
+    print()
+    print(report)
+    print()
+    print(
+        f"Each share compares a page with the ceiling measured just before and after it. "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}. Took {elapsed:.0f} s."
+    )
+    print("All targets met." if passed else "Some targets were missed.")
+    (WORK / "results.md").write_text(report + "\n")
+    (WORK / "results.json").write_text(
+        json.dumps(
+            {
+                "ceilings": [asdict(run) for run in ceilings],
+                "results": [asdict(result) for result in results],
+                "duration": DURATION,
+                "connections": CONNECTIONS,
+                "workers": WORKERS,
+                "elapsed_seconds": elapsed,
+            },
+            indent=2,
+        )
+    )
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
