@@ -380,8 +380,15 @@ def table(results: list[Result], ceilings: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def _stop_on_signal(signum, _frame) -> None:
+    # Unwind like an error, so that every `with Server(...)` stops its server on the way out.
+    raise SystemExit(f"stopped by signal {signum}")
+
+
 def main() -> int:
     started = time.monotonic()
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop_on_signal)
     WORK.mkdir(parents=True, exist_ok=True)
     wrk_path = ensure_wrk()
     ensure_gunicorn()
