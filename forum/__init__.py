@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import moderation
 from forum import (
     accounts,
+    anon_cache,
     cli,
     config,
     errors,
@@ -36,6 +37,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     extensions.init_app(app)
     limits.init_app(app)
+    # Before headers: after-request hooks run in reverse, so the cache stores finished responses.
+    anon_cache.init_app(app)
     headers.init_app(app)
     policy.init_app(app)
 

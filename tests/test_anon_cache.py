@@ -1,0 +1,83 @@
+"""The signed-out visitors' page cache: shared public pages only, never personal or closed ones."""
+
+import pytest
+
+from forum import anon_cache, create_app
+from forum.extensions import db
+from forum.spaces.services import admit
+from moderation.services import create_space
+from tests.conftest import Client, settings_for_tests
+from tests.spaces.conftest import settings
+
+
+@pytest.fixture
+def cached_app(database_uri, _schema, app):
+    cached = create_app(settings_for_tests(database_uri) | {"ANON_CACHE_SECONDS": 30})
+    cached.test_client_class = Client
+    return cached
+
+
+def make_space(slug, name, **values):
+    space = create_space(None, slug, settings(name=name, **values))
+    db.session.commit()
+    return space
+
+
+def test_visitors_share_a_recent_rendering_of_a_public_page(cached_app):
+    visitor = cached_app.test_client()
+    assert "Fresh Space" not in visitor.get("/").get_data(as_text=True)
+    make_space("fresh", "Fresh Space")
+    assert "Fresh Space" not in cached_app.test_client().get("/").get_data(as_text=True)
+
+
+def test_a_cached_page_expires(cached_app, monkeypatch):
+    cached_app.test_client().get("/")
+    make_space("fresh", "Fresh Space")
+    now = anon_cache.time.monotonic()
+    monkeypatch.setattr(anon_cache.time, "monotonic", lambda: now + 31)
+    assert "Fresh Space" in cached_app.test_client().get("/").get_data(as_text=True)
+
+
+def test_signed_in_people_and_visitors_with_cookies_bypass_it(cached_app, make_user):
+    cached_app.test_client().get("/")
+    make_space("fresh", "Fresh Space")
+    make_user("reader")
+    signed_in = cached_app.test_client()
+    signed_in.submit("/login", {"username": "reader", "password": "plum tiger lantern 42"})
+    assert "Fresh Space" in signed_in.get("/").get_data(as_text=True)
+    with_cookie = cached_app.test_client()
+    with_cookie.set_cookie("something", "1")
+    assert "Fresh Space" in with_cookie.get("/").get_data(as_text=True)
+
+
+def test_personal_pages_are_never_stored_for_visitors(cached_app, make_user):
+    user = make_user("reader")
+    space = make_space("circle", "Circle", visibility="members", join_policy="request")
+    admit(user, space)
+    db.session.commit()
+    signed_in = cached_app.test_client()
+    signed_in.submit("/login", {"username": "reader", "password": "plum tiger lantern 42"})
+    signed_in.get("/")  # personal: has a cookie, never stored
+    page = cached_app.test_client().get("/").get_data(as_text=True)
+    assert "reader" not in page
+    assert "Sign in" in page
+
+
+def test_pages_that_set_a_cookie_or_forbid_storing_are_not_kept(cached_app):
+    first = cached_app.test_client().get("/login")
+    second = cached_app.test_client().get("/login")
+    # Each visitor gets a session of their own, with its own CSRF token.
+    assert first.headers.get("Set-Cookie") and second.headers.get("Set-Cookie")
+    assert first.get_data() != second.get_data()
+    make_space("circle", "Circle", visibility="members", join_policy="request")
+    response = cached_app.test_client().get("/s/circle")
+    assert response.headers["Cache-Control"] == "no-store"
+    cache = cached_app.extensions["safe_spaces.anon_cache"]
+    assert cache.get("/s/circle?") is None
+
+
+def test_cached_pages_keep_the_security_headers(cached_app):
+    cached_app.test_client().get("/")
+    again = cached_app.test_client().get("/")
+    assert "default-src 'self'" in again.headers["Content-Security-Policy"]
+    assert again.headers["X-Content-Type-Options"] == "nosniff"
