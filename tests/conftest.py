@@ -2,12 +2,18 @@
 
 import contextvars
 import os
+import secrets
+import sqlite3
+import weakref
+from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import Pool
 
 from forum import create_app
 from forum.accounts import services
@@ -16,6 +22,10 @@ from forum.limits import current_limiter
 from tests.support.forms import read_forms
 
 PASSWORD = "plum tiger lantern 42"
+
+# Rate-limit counters of this run live under their own prefix in a shared store such as Redis,
+# so resetting them after each test leaves other runs' counters alone.
+RATELIMIT_KEY_PREFIX = f"safe-spaces-test-{secrets.token_hex(4)}"
 
 
 def skip_or_fail(reason: str) -> None:
@@ -50,23 +60,103 @@ class Client(FlaskClient):
         return self.post(form.action, data={**form.fields, **data}, **kwargs)
 
 
+@event.listens_for(Pool, "connect")
+def _close_with_its_pool(dbapi_connection, connection_record) -> None:
+    """Close a database connection when its pool is garbage-collected.
+
+    Tests that make an app of their own seldom dispose of its engine, and a live server's
+    request thread may still hold a connection when the test's engine is disposed. psycopg warns
+    about a connection collected while open, and pytest turns that warning into a failure of
+    whichever test is running at the time. sqlite3 connections are left alone: they do not
+    warn, and may refuse to be closed from another thread than their own.
+    """
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        weakref.finalize(connection_record, dbapi_connection.close)
+
+
 def settings_for_tests(database_uri: str) -> dict:
-    return {
+    storage_uri = os.environ.get("TEST_RATELIMIT_STORAGE_URI") or "memory://"
+    settings = {
         "TESTING": True,
         "SECRET_KEY": "test secret key",
         "SQLALCHEMY_DATABASE_URI": database_uri,
-        "RATELIMIT_STORAGE_URI": os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": storage_uri,
         "RATELIMIT_ENABLED": True,
         # A cheap hash keeps the suite fast; production uses scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
+    if not storage_uri.startswith("memory://"):
+        settings["RATELIMIT_STORAGE_OPTIONS"] = {"key_prefix": RATELIMIT_KEY_PREFIX}
+    return settings
+
+
+def pytest_report_header(config) -> list[str]:
+    """Say in the test log which database and rate-limit storage the suite runs on."""
+    database = os.environ.get("TEST_DATABASE_URL")
+    storage = os.environ.get("TEST_RATELIMIT_STORAGE_URI") or "memory://"
+    if not database:
+        where = "SQLite (a temporary file)"
+    elif _is_postgres(database):
+        where = (
+            f"PostgreSQL, a new database for this run on {make_url(database).render_as_string()}"
+        )
+    else:
+        where = make_url(database).render_as_string()
+    return [f"database: {where}", f"rate-limit storage: {storage}"]
+
+
+@contextmanager
+def throwaway_postgres_database(server_url: str, purpose: str) -> Iterator[str]:
+    """Create a new, empty database on the PostgreSQL server of `server_url`; drop it after.
+
+    It takes a random name and the encoding and collation of the database the URL names; the
+    URL's role needs CREATEDB. Yields the new database's URL.
+    """
+    url = make_url(server_url)
+    name = f"{url.database}_{purpose}_{secrets.token_hex(5)}"[-63:]
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            collate, ctype = connection.execute(
+                text(
+                    "SELECT datcollate, datctype FROM pg_database"
+                    " WHERE datname = current_database()"
+                )
+            ).one()
+            connection.execute(
+                text(
+                    f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"
+                    f" LC_COLLATE '{collate}' LC_CTYPE '{ctype}'"
+                )
+            )
+        try:
+            yield url.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with server.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        server.dispose()
+
+
+def _is_postgres(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
 
 
 @pytest.fixture(scope="session")
-def database_uri(tmp_path_factory) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or (
-        "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
-    )
+def database_uri(tmp_path_factory) -> Iterator[str]:
+    """SQLite in a temporary folder, or the server that TEST_DATABASE_URL names.
+
+    On PostgreSQL the session works in a database of its own on that server, made for it and
+    dropped at the end, so two runs at the same time never empty each other's tables.
+    """
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    elif _is_postgres(url):
+        with throwaway_postgres_database(url, "run") as session_url:
+            yield session_url
+    else:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -89,11 +179,35 @@ def app(database_uri, _schema):
     with app.app_context():
         yield app
         db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+        _delete_all_rows()
         current_limiter().reset()
         db.engine.dispose()
+
+
+# Restarts every sequence of the schema, so ids count from 1 in each test, as on SQLite.
+_RESTART_SEQUENCES = (
+    "SELECT setval(c.oid, 1, false) FROM pg_class c"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+)
+
+
+def _delete_all_rows() -> None:
+    """Empty every table, children first, in one transaction; ids start again from 1.
+
+    On PostgreSQL it all goes in one round trip; DELETE beats TRUNCATE on tables this small,
+    since TRUNCATE makes new files for every table.
+    """
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            statements = [
+                str(table.delete().compile(dialect=connection.dialect)) for table in tables
+            ]
+            connection.exec_driver_sql("; ".join([*statements, _RESTART_SEQUENCES]))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
 
 
 @pytest.fixture
