@@ -82,6 +82,7 @@ def settings_for_tests(database_uri: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "RATELIMIT_STORAGE_URI": storage_uri,
         "RATELIMIT_ENABLED": True,
+        "ANON_CACHE_SECONDS": 0,  # tests read pages right after writing them
         # A cheap hash keeps the suite fast; production uses scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }

@@ -46,10 +46,16 @@ def live_server(app):
 
     def wsgi(environ, start_response):
         try:
-            return app(environ, start_response)
+            response = app(environ, start_response)
         except Exception:
             errors.append(traceback.format_exc())
             raise
+        # Read the body and close the response here: werkzeug's server skips close() when the
+        # browser drops the connection, leaving a static file open (a ResourceWarning).
+        try:
+            return [b"".join(response)]
+        finally:
+            response.close()
 
     server = make_server("127.0.0.1", 0, wsgi, threaded=True)
     # A short poll lets shutdown() return at once instead of after up to half a second.

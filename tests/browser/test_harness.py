@@ -73,7 +73,7 @@ def test_watcher_ignores_only_the_console_errors_a_test_allows(page, page_watch)
     page.goto("/noisy")
     page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 50))")
 
-    assert [p for p in page_watch.problems if "404" in p] == []
+    assert [p for p in page_watch.problems if "status of 404" in p] == []
     assert any("other" in p for p in page_watch.problems)
     page_watch.problems.clear()
 
