@@ -139,3 +139,29 @@ def _keep_evidence(page, folder) -> None:
     except PlaywrightError:
         return
     print(f"The page at failure ({page.url}) is saved in {folder}")
+
+
+@pytest.fixture
+def open_window(browser, live_server, page_watch, page):
+    """Open a page in another fresh browser context, watched like `page` (another person).
+
+    It depends on `page`, so it closes first and `page`'s teardown reports what it saw.
+    """
+    contexts = []
+
+    def open_window(*, javascript: bool = True):
+        context = browser.new_context(
+            base_url=live_server, service_workers="block", java_script_enabled=javascript
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        page_watch.attach(context)
+        contexts.append((context, javascript))
+        return context.new_page()
+
+    yield open_window
+    for context, javascript in contexts:
+        if javascript:  # without scripts there is no queue of CSP reports to wait for
+            for window in context.pages:
+                with contextlib.suppress(PlaywrightError):
+                    window.evaluate(FLUSH_EVENTS)
+        context.close()

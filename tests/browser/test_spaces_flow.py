@@ -3,7 +3,6 @@ by a request that a moderator approves. Each person has a browser context of the
 `page` fixture fails the test on any console error, CSP violation or request to another host in
 any of them."""
 
-import contextlib
 import re
 
 import pytest
@@ -13,35 +12,11 @@ from forum.models import JoinPolicy, Role, Visibility
 from forum.spaces.services import admit
 from forum.threads.services import start_thread
 from moderation.services import create_space
-from tests.browser.conftest import TIMEOUT_MS
-from tests.browser.support import FLUSH_EVENTS, PlaywrightError, expect, sign_in
+from tests.browser.support import expect, sign_in
 from tests.conftest import PASSWORD
 from tests.spaces.conftest import POLICE, settings
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def open_window(browser, live_server, page_watch, page):
-    """Open a page in another fresh browser context, watched like `page` (another person).
-
-    It depends on `page`, so it closes first and `page`'s teardown reports what it saw.
-    """
-    contexts = []
-
-    def open_window():
-        context = browser.new_context(base_url=live_server, service_workers="block")
-        context.set_default_timeout(TIMEOUT_MS)
-        page_watch.attach(context)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_window
-    for context in contexts:
-        for window in context.pages:
-            with contextlib.suppress(PlaywrightError):
-                window.evaluate(FLUSH_EVENTS)
-        context.close()
 
 
 def test_practitioner_joins_a_hidden_labelled_space_through_an_invitation_link(

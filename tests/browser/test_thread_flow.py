@@ -7,7 +7,6 @@ first post until it is opened, and a permalink lands scrolled to its post. The `
 fails the test on any console error, CSP violation or request to another host, in every window.
 """
 
-import contextlib
 import re
 
 import pytest
@@ -16,8 +15,7 @@ from forum.extensions import db
 from forum.models import IdentityMode
 from forum.spaces.services import admit
 from moderation.services import create_space
-from tests.browser.conftest import TIMEOUT_MS
-from tests.browser.support import FLUSH_EVENTS, PlaywrightError, expect, sign_in
+from tests.browser.support import expect, sign_in
 from tests.conftest import PASSWORD
 from tests.spaces.conftest import settings
 
@@ -36,32 +34,6 @@ LONG_REPLY = "\n\n".join(
 )
 SECOND_REPLY = "Writing it down helps me too. Who do you talk it through with?"
 THIRD_REPLY = "A colleague from another team, so nobody is on the same rota."
-
-
-@pytest.fixture
-def open_window(browser, live_server, page_watch, page):
-    """Open a page in another fresh browser context, watched like `page` (another person).
-
-    It depends on `page`, so it closes first and `page`'s teardown reports what it saw.
-    """
-    contexts = []
-
-    def open_window(*, javascript: bool = True):
-        context = browser.new_context(
-            base_url=live_server, service_workers="block", java_script_enabled=javascript
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        page_watch.attach(context)
-        contexts.append((context, javascript))
-        return context.new_page()
-
-    yield open_window
-    for context, javascript in contexts:
-        if javascript:  # without scripts there is no queue of CSP reports to wait for
-            for window in context.pages:
-                with contextlib.suppress(PlaywrightError):
-                    window.evaluate(FLUSH_EVENTS)
-        context.close()
 
 
 @pytest.fixture

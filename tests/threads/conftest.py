@@ -4,14 +4,12 @@ import pytest
 
 from forum.extensions import db
 from forum.spaces.services import admit
-from moderation.services import SpaceSettings, create_space  # noqa: F401
-from tests.spaces.conftest import settings  # noqa: F401  (re-exported for the tests here)
+from moderation.services import create_space
+from tests.spaces.conftest import settings as space_settings
 
 
 @pytest.fixture
 def make_space(app):
-    from tests.spaces.conftest import settings as space_settings
-
     def make(slug="talk", owner=None, **overrides):
         space = create_space(None, slug, space_settings(**overrides), owner=owner)
         db.session.commit()
