@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import moderation
 from forum import (
     accounts,
+    admin,
     anon_cache,
     cli,
     config,
@@ -47,6 +48,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     spaces.init_app(app)
     threads.init_app(app)
     profiles.init_app(app)
+    admin.init_app(app)
     moderation.init_app(app)
 
     errors.init_app(app)

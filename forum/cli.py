@@ -7,25 +7,25 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from forum import demo, policy
+from forum import demo, labels, policy
 from forum.accounts import services
-from forum.accounts.rules import AccountError
+from forum.admin import services as admin_services
+from forum.errors import DomainError
 from forum.extensions import db
 from forum.models import (
     IdentityMode,
     JoinPolicy,
-    MembershipStatus,
     Premoderation,
     Role,
     Space,
     User,
     Visibility,
 )
-from forum.spaces.services import admit, count_owners
-from moderation import services as moderation
-from moderation.services import ModerationError, SpaceSettings
+from forum.spaces.membership import add_member as add_member_to_space
+from forum.spaces.settings import SpaceSettings
 
 users_cli = AppGroup("users", help="Create accounts and manage verified labels.")
+labels_cli = AppGroup("labels", help="Keep the list of verified labels.")
 spaces_cli = AppGroup("spaces", help="Create spaces and add people to them.")
 
 CLI_NOTE = "command line"
@@ -34,6 +34,7 @@ CLI_NOTE = "command line"
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(users_cli)
+    app.cli.add_command(labels_cli)
     app.cli.add_command(spaces_cli)
     app.cli.add_command(seed_demo)
 
@@ -74,17 +75,17 @@ def _read_password(password_stdin: bool) -> str:
 def create_user(name, admin, label, email, password_stdin):
     """Create an account and print its id."""
     try:
-        label = moderation.clean_label(label)
-    except ModerationError as error:
-        raise click.ClickException(str(error)) from None
+        label = labels.resolve_label(label)
+    except DomainError as error:
+        raise click.ClickException(f"{error} Add it first with `labels add`.") from None
     password = _read_password(password_stdin)
     try:
         account = services.register_user(name, password, email=email, is_admin=admin)
-    except AccountError as error:
+        if label:
+            # Through the service, so the grant is in the log like any other.
+            admin_services.set_label(None, account.user, label, note=CLI_NOTE)
+    except DomainError as error:
         raise click.ClickException(str(error)) from None
-    if label:
-        # Through the service, so the grant is in the log like any other.
-        moderation.set_label(None, account.user, label, note=CLI_NOTE)
     db.session.commit()
     click.echo(f"Created user {account.user.username} with id {account.user.id}.")
     click.echo(f"Recovery code (shown once): {account.recovery_code}")
@@ -101,8 +102,8 @@ def set_label(name, label, clear):
     user = _find_user(name)
     before = user.label
     try:
-        moderation.set_label(None, user, None if clear else label, note=CLI_NOTE)
-    except ModerationError as error:
+        admin_services.set_label(None, user, None if clear else label, note=CLI_NOTE)
+    except DomainError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     if user.label == before:
@@ -111,6 +112,28 @@ def set_label(name, label, clear):
         click.echo(f"Revoked the label {before!r} of {user.username}.")
     else:
         click.echo(f"{user.username} now holds the label {user.label!r}.")
+
+
+# Labels
+
+
+@labels_cli.command("add")
+@click.argument("name")
+def add_label(name):
+    """Put a verified label on the list that accounts may hold and spaces may require."""
+    try:
+        label = admin_services.add_label(None, name)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Added the label {label.name!r}.")
+
+
+@labels_cli.command("list")
+def list_labels():
+    """Print the verified labels on the list, one a line."""
+    for label in labels.all_labels():
+        click.echo(label.name)
 
 
 # Spaces
@@ -172,8 +195,8 @@ def create_space(
         flag_hide_threshold=flag_threshold,
     )
     try:
-        space = moderation.create_space(None, slug, settings, owner=owner_user)
-    except ModerationError as error:
+        space = admin_services.create_space(None, slug, settings, owner=owner_user)
+    except DomainError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Created space {space.name!r} at /s/{space.slug} with id {space.id}.")
@@ -207,32 +230,20 @@ def add_member(slug, name, role):
     """Add NAME to the space at /s/SLUG, with its current rules counted as accepted."""
     space = _find_space(slug)
     user = _find_user(name)
-    role = Role(role)
-    membership = policy.membership_of(user, space)
-    if not policy.holds_required_label(user, space):
-        raise click.ClickException(
-            f"{user.username} does not hold the label {space.required_label!r} "
-            "that this space requires."
-        )
-    if membership is not None and membership.status == MembershipStatus.BANNED:
-        raise click.ClickException(
-            f"{user.username} is banned from this space; lift the ban on its members page first."
-        )
-    was_active = membership is not None and membership.is_active
-    demoting_owner = was_active and membership.role == Role.OWNER and role != Role.OWNER
-    if demoting_owner and count_owners(space) <= 1:
-        raise click.ClickException(
-            f"{user.username} is the space's only owner; add another owner first."
-        )
-    if was_active and membership.role == role:
-        click.echo(f"{user.username} is already a {role} of {space.name} (/s/{space.slug}).")
-        return
-    admit(user, space, role)
+    before = policy.active_membership(user, space)
+    was_role = before.role if before else None
+    try:
+        membership = add_member_to_space(space, user, Role(role))
+    except DomainError as error:
+        raise click.ClickException(str(error)) from None
     db.session.commit()
-    if was_active:
-        click.echo(f"{user.username} is now a {role} of {space.name} (/s/{space.slug}).")
+    where = f"{space.name} (/s/{space.slug})"
+    if was_role is None:
+        click.echo(f"Added {user.username} to {where} as {membership.role}.")
+    elif was_role == membership.role:
+        click.echo(f"{user.username} is already a {membership.role} of {where}.")
     else:
-        click.echo(f"Added {user.username} to {space.name} (/s/{space.slug}) as {role}.")
+        click.echo(f"{user.username} is now a {membership.role} of {where}.")
 
 
 # Demo
@@ -243,11 +254,11 @@ def add_member(slug, name, role):
 def seed_demo(if_empty):
     """Fill the database with demo accounts and spaces, and print how to sign in as each."""
     if if_empty and db.session.scalar(select(func.count()).select_from(User)):
-        click.echo("The database already has users; no demo data added.")
+        click.echo(demo.already_seeded_message())
         return
     try:
         made = demo.seed()
-    except (AccountError, ModerationError) as error:
+    except DomainError as error:
         raise click.ClickException(f"Could not seed the demo: {error}") from None
     db.session.commit()
     click.echo("Demo data (also saved in instance/demo-accounts.txt):")

@@ -20,8 +20,10 @@ class Config:
     # Sign-in attempts (and recovery-code attempts) per client address and per username.
     RATELIMIT_LOGIN_PER_ADDRESS: str = "10 per minute"
     RATELIMIT_LOGIN_PER_USERNAME: str = "5 per minute"
-    # New accounts per client address.
+    # New accounts made per client address, and failed registrations (a name taken, a weak
+    # password) per address: a school behind one address makes typos, not accounts.
     RATELIMIT_REGISTER_PER_ADDRESS: str = "5 per hour"
+    RATELIMIT_REGISTER_ATTEMPTS_PER_ADDRESS: str = "50 per hour"
     # New threads and replies per account; an account in its first day gets a third.
     RATELIMIT_NEW_THREAD: str = "5 per hour"
     RATELIMIT_NEW_THREAD_NEW_ACCOUNT: str = "2 per hour"

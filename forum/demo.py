@@ -8,12 +8,14 @@ from pathlib import Path
 from flask import current_app
 
 from forum.accounts import services
+from forum.admin import services as admin_services
 from forum.limits import current_limiter
 from forum.models import IdentityMode, JoinPolicy, Premoderation, Role, User, Visibility
-from forum.spaces.services import admit, request_to_join
+from forum.spaces.invitations import create_invitation
+from forum.spaces.membership import add_member, request_to_join
+from forum.spaces.settings import SpaceSettings
 from forum.threads import services as posting
-from moderation import services as moderation
-from moderation.services import SpaceSettings
+from forum.threads import trees
 
 LABEL_NOTE = "demo data: a real grant says how the label was checked"
 INVITATION_LIFETIME = timedelta(days=30)
@@ -46,9 +48,11 @@ class Demo:
     invitation_path: str
 
 
+DEMO_LABELS = ["Police officer", "Researcher", "Youth worker", "Policy maker"]
+
 DEMO_USERS = [
     # username, is_admin, label, what the account shows off
-    ("demo_admin", True, None, "site admin; owns most spaces"),
+    ("demo_steward", True, None, "site admin; owns most spaces"),
     ("officer_olu", False, "Police officer", "verified Police officer; moderates a space"),
     ("researcher_rae", False, "Researcher", "verified Researcher"),
     ("youthworker_yan", False, "Youth worker", "verified Youth worker; moderates spaces"),
@@ -97,7 +101,7 @@ DEMO_SPACES = [
             "4. This forum is not watched around the clock: in an emergency, call the "
             "emergency services.\n",
         ),
-        owner="demo_admin",
+        owner="demo_steward",
         moderators=["youthworker_yan"],
         members=["member_mo", "member_kit", "researcher_rae", "officer_olu"],
     ),
@@ -116,7 +120,7 @@ DEMO_SPACES = [
             identity_mode=IdentityMode.PSEUDONYMOUS,
             premoderation=Premoderation.NEW_MEMBERS,
         ),
-        owner="demo_admin",
+        owner="demo_steward",
         moderators=["member_kit"],
         members=["youthworker_yan"],
         requests={
@@ -138,7 +142,7 @@ DEMO_SPACES = [
             join_policy=JoinPolicy.INVITE,
             identity_mode=IdentityMode.NAMED,
         ),
-        owner="demo_admin",
+        owner="demo_steward",
         moderators=["youthworker_yan"],
         members=["researcher_rae"],
     ),
@@ -169,6 +173,7 @@ class Reply:
     identity: str  # "pseudonym" or "named"
     body: str
     replies: list["Reply"] = field(default_factory=list)
+    content_warning: str = ""
 
 
 @dataclass(frozen=True)
@@ -250,7 +255,8 @@ DEMO_THREADS = [
                 Reply(
                     "member_kit",
                     P,
-                    "My daughter hasn't slept properly since. We've been keeping the evenings "
+                    "My daughter hasn't slept properly since. She saw him lying in the street "
+                    "and keeps telling us about the blood. We've been keeping the evenings "
                     "quiet and letting her lead.",
                     [
                         Reply(
@@ -260,6 +266,7 @@ DEMO_THREADS = [
                             "she wants someone outside the family.",
                         )
                     ],
+                    content_warning="what a child saw at the scene",
                 )
             ],
         ),
@@ -300,15 +307,20 @@ def _post_conversations(users: dict[str, User], spaces: dict) -> None:
                 kind=starter.identity,
                 content_warning=plan.content_warning,
             )
-            first = posting.first_post(thread)
-            _post_replies(users, first, starter.replies)
+            _post_replies(users, trees.first_post(thread), starter.replies)
     finally:
         limiter.enabled = was_enabled
 
 
 def _post_replies(users: dict[str, User], parent, replies: list[Reply]) -> None:
     for reply in replies:
-        post = posting.post_reply(users[reply.author], parent, body=reply.body, kind=reply.identity)
+        post = posting.post_reply(
+            users[reply.author],
+            parent,
+            body=reply.body,
+            kind=reply.identity,
+            content_warning=reply.content_warning,
+        )
         _post_replies(users, post, reply.replies)
 
 
@@ -320,26 +332,30 @@ def seed() -> Demo:
         password = secrets.token_urlsafe(12)
         users[username] = services.register_user(username, password, is_admin=is_admin).user
         accounts.append(DemoAccount(username, password, role))
-    admin = users["demo_admin"]
+    admin = users["demo_steward"]
+    for label in DEMO_LABELS:
+        admin_services.add_label(admin, label)
     for username, _is_admin, label, _role in DEMO_USERS:
         if label:
-            moderation.set_label(admin, users[username], label, note=LABEL_NOTE)
+            admin_services.set_label(admin, users[username], label, note=LABEL_NOTE)
 
     spaces = {}
     for plan in DEMO_SPACES:
-        space = moderation.create_space(admin, plan.slug, plan.settings, owner=users[plan.owner])
+        space = admin_services.create_space(
+            admin, plan.slug, plan.settings, owner=users[plan.owner]
+        )
         for username in plan.moderators:
-            admit(users[username], space, Role.MODERATOR)
+            add_member(space, users[username], Role.MODERATOR)
         for username in plan.members:
-            admit(users[username], space)
+            add_member(space, users[username], Role.MEMBER)
         for username, note in plan.requests.items():
-            request_to_join(users[username], space, note)
+            request_to_join(users[username], space, note, accepted_rules=True)
         spaces[plan.slug] = space
 
     _post_conversations(users, spaces)
 
     hidden = spaces["safeguarding-leads"]
-    invitation = moderation.create_invitation(
+    invitation = create_invitation(
         admin,
         hidden,
         expires_in=INVITATION_LIFETIME,
@@ -371,9 +387,26 @@ def describe(made: Demo) -> list[str]:
 
 
 def _save(made: Demo) -> None:
-    path = Path(current_app.instance_path) / "demo-accounts.txt"
+    path = accounts_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     # Private before the passwords go in, not after.
     path.touch(mode=0o600, exist_ok=True)
     path.chmod(0o600)
     path.write_text("\n".join(describe(made)) + "\n")
+
+
+def accounts_file() -> Path:
+    return Path(current_app.instance_path) / "demo-accounts.txt"
+
+
+def already_seeded_message() -> str:
+    """What `seed-demo --if-empty` says when the database has users already."""
+    if accounts_file().exists():
+        return (
+            "The database already has users, so no demo data was added. The demo accounts "
+            f"and their passwords are in {accounts_file()}."
+        )
+    return (
+        "The database already has users, so no demo data was added. "
+        f"(No demo accounts were made here: {accounts_file()} does not exist.)"
+    )

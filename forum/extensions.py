@@ -2,13 +2,13 @@
 
 import sqlite3
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -33,8 +33,9 @@ csrf = CSRFProtect()
 
 def init_app(app: Flask) -> None:
     """Bind the database, migrations, sign-in and CSRF protection to the app."""
-    if not event.contains(Engine, "connect", _configure_sqlite):
-        event.listen(Engine, "connect", _configure_sqlite)
+    for name, listener in (("connect", _configure_sqlite), ("begin", _begin_sqlite)):
+        if not event.contains(Engine, name, listener):
+            event.listen(Engine, name, listener)
     db.init_app(app)
     # Batch mode lets one migration alter tables on SQLite as well as PostgreSQL.
     migrate.init_app(
@@ -44,11 +45,26 @@ def init_app(app: Flask) -> None:
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:
-    # WAL lets readers proceed during a write; the busy timeout makes writers queue, not fail.
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
+    # pysqlite opens and commits transactions on its own, and so turns a SAVEPOINT's release into
+    # a COMMIT: a rolled-back use case could leave rows behind. With its handling off,
+    # SQLAlchemy's own BEGIN (below) delimits every transaction, as on PostgreSQL (SQLAlchemy's
+    # documentation: "Serializable isolation / Savepoints / Transactional DDL" for pysqlite).
+    dbapi_connection.isolation_level = None
+    # WAL lets readers proceed during a write; the busy timeout makes writers queue, not fail.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    # A request that may write takes the write lock when its transaction begins. A deferred
+    # transaction that reads first and writes later fails outright (SQLITE_BUSY, which no
+    # timeout waits out) when another writer committed in between; reads never need the lock.
+    writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")

@@ -1,7 +1,9 @@
-"""Security and caching headers added to every response."""
+"""Security and caching headers: added to every response, and the cache rules views apply."""
 
 from flask import Flask, Response
 from flask_login import current_user
+
+from forum.models import Space, Visibility
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -55,4 +57,17 @@ def add_security_headers(response: Response) -> Response:
         response.headers.setdefault(name, value)
     if current_user.is_authenticated and "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def no_store(response: Response) -> Response:
+    """Keep the response out of every cache, the browser's included (secrets, closed pages)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def private_to_space(response: Response, space: Space) -> Response:
+    """Pages of non-public spaces must not linger in any cache, the browser's included."""
+    if space.visibility != Visibility.PUBLIC:
+        no_store(response)
     return response

@@ -5,9 +5,11 @@ import time
 from dataclasses import dataclass
 
 from flask import Flask, current_app, request
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RateLimitExceeded
 from flask_login import current_user
-from limits import parse
+from limits import RateLimitItem, parse
+
+from forum.errors import DomainError, render_error
 
 
 def client_address() -> str:
@@ -23,43 +25,84 @@ def requester_key() -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its own limiter; storage, defaults and the on/off switch come from config."""
+    """Give the app its own limiter and its 429 page; storage and defaults come from config."""
     limiter = Limiter(key_func=requester_key, key_prefix="safe-spaces")
     limiter.init_app(app)
     limiter.request_filter(lambda: request.endpoint == "static")
     app.extensions["safe_spaces.limiter"] = limiter
+    app.register_error_handler(RateLimitExceeded, _rate_limited_page)
 
 
 def current_limiter() -> Limiter:
     return current_app.extensions["safe_spaces.limiter"]
 
 
-class RateLimited(Exception):
+class RateLimited(DomainError):
     """A use case was refused because its limit is spent; `retry_after` is in seconds."""
+
+    status = 429
 
     def __init__(self, retry_after: int, reason: str = "Too many attempts."):
         self.retry_after = retry_after
         super().__init__(f"{reason} Try again in {describe_wait(retry_after)}.")
 
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
 
 @dataclass(frozen=True)
 class Budget:
-    """A configured limit (named by its setting) spent explicitly by a view, one key at a time."""
+    """A configured limit (named by its setting) spent explicitly by a use case, per key.
+
+    `what` names what is counted, singular and plural, and `who` whose budget it is, so a refusal
+    can say which limit was reached: "New accounts may start 2 threads an hour."
+    """
 
     setting: str
     scope: str
+    who: str = ""
+    what: tuple[str, str] = ("attempt", "attempts")
+
+    def _item(self) -> RateLimitItem:
+        return parse(current_app.config[self.setting])
 
     def spend(self, key: str) -> None:
         """Count one attempt against the budget, raising RateLimited when it is used up."""
         limiter = current_limiter()
         if not limiter.enabled:
             return
-        item = parse(current_app.config[self.setting])
-        identifiers = (self.scope, key)
-        if limiter.limiter.hit(item, *identifiers):
+        item = self._item()
+        if limiter.limiter.hit(item, self.scope, key):
             return
-        reset_at = limiter.limiter.get_window_stats(item, *identifiers).reset_time
-        raise RateLimited(max(1, math.ceil(reset_at - time.time())))
+        self._refuse(item, key)
+
+    def check(self, key: str) -> None:
+        """Raise RateLimited when the budget is used up, without counting anything."""
+        limiter = current_limiter()
+        if not limiter.enabled:
+            return
+        item = self._item()
+        if not limiter.limiter.test(item, self.scope, key):
+            self._refuse(item, key)
+
+    def describe(self) -> str:
+        """The limit in words: "New accounts may start 2 threads an hour."."""
+        item = self._item()
+        noun = self.what[0] if item.amount == 1 else self.what[1]
+        return f"{self.who} {item.amount} {noun} {_per(item)}."
+
+    def _refuse(self, item: RateLimitItem, key: str) -> None:
+        reset_at = current_limiter().limiter.get_window_stats(item, self.scope, key).reset_time
+        reason = self.describe() if self.who else "Too many attempts."
+        raise RateLimited(max(1, math.ceil(reset_at - time.time())), reason)
+
+
+def _per(item: RateLimitItem) -> str:
+    unit = item.GRANULARITY.name
+    if item.multiples == 1:
+        return f"an {unit}" if unit == "hour" else f"a {unit}"
+    return f"every {item.multiples} {unit}s"
 
 
 def describe_wait(seconds: int) -> str:
@@ -73,12 +116,42 @@ def describe_wait(seconds: int) -> str:
     return f"{hours} hour{'s' if hours != 1 else ''}"
 
 
+def _rate_limited_page(error: RateLimitExceeded):
+    """flask-limiter's own refusals (the default budget): a page saying when to try again."""
+    breached = current_limiter().current_limit
+    retry_after = 60 if breached is None else max(1, math.ceil(breached.reset_at - time.time()))
+    body, code = render_error(429, f"Too many requests. Try again in {describe_wait(retry_after)}.")
+    return body, code, {"Retry-After": str(retry_after)}
+
+
 LOGIN_ADDRESS = Budget("RATELIMIT_LOGIN_PER_ADDRESS", "login-address")
 LOGIN_USERNAME = Budget("RATELIMIT_LOGIN_PER_USERNAME", "login-username")
 RECOVER_ADDRESS = Budget("RATELIMIT_LOGIN_PER_ADDRESS", "recover-address")
 RECOVER_USERNAME = Budget("RATELIMIT_LOGIN_PER_USERNAME", "recover-username")
-REGISTER_ADDRESS = Budget("RATELIMIT_REGISTER_PER_ADDRESS", "register-address")
-NEW_THREAD = Budget("RATELIMIT_NEW_THREAD", "new-thread")
-NEW_THREAD_NEW_ACCOUNT = Budget("RATELIMIT_NEW_THREAD_NEW_ACCOUNT", "new-thread")
-REPLY = Budget("RATELIMIT_REPLY", "reply")
-REPLY_NEW_ACCOUNT = Budget("RATELIMIT_REPLY_NEW_ACCOUNT", "reply")
+# Accounts made from one address, and failed attempts at making one (typos, taken names), which
+# a school or library behind one address makes many of: two budgets, each for what it counts.
+REGISTER_ADDRESS = Budget(
+    "RATELIMIT_REGISTER_PER_ADDRESS",
+    "register-address",
+    "This network may make",
+    ("new account", "new accounts"),
+)
+REGISTER_ATTEMPTS = Budget(
+    "RATELIMIT_REGISTER_ATTEMPTS_PER_ADDRESS",
+    "register-attempts",
+    "This network may try",
+    ("registration", "registrations"),
+)
+NEW_THREAD = Budget(
+    "RATELIMIT_NEW_THREAD", "new-thread", "Members may start", ("thread", "threads")
+)
+NEW_THREAD_NEW_ACCOUNT = Budget(
+    "RATELIMIT_NEW_THREAD_NEW_ACCOUNT",
+    "new-thread",
+    "New accounts may start",
+    ("thread", "threads"),
+)
+REPLY = Budget("RATELIMIT_REPLY", "reply", "Members may post", ("reply", "replies"))
+REPLY_NEW_ACCOUNT = Budget(
+    "RATELIMIT_REPLY_NEW_ACCOUNT", "reply", "New accounts may post", ("reply", "replies")
+)

@@ -1,9 +1,10 @@
 """Profiles: a user's posts under their own name, in the spaces the viewer may read."""
 
-from flask import Blueprint, Flask, abort, render_template, request
+from flask import Blueprint, Flask, abort, render_template
 from flask_login import current_user
 
 from forum.accounts.services import find_user
+from forum.pagination import page_number
 from forum.threads import queries
 
 bp = Blueprint("profiles", __name__)
@@ -18,14 +19,10 @@ def profile(username):
     user = find_user(username)
     if user is None:
         abort(404)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    posts, page_count = queries.named_posts(current_user, user, page)
     # Only what the person chose to show under their name: no counts, no activity dates.
     return render_template(
         "profiles/profile.html",
         username=user.username,
         label=user.label,
-        posts=posts,
-        page=page,
-        page_count=page_count,
+        posts=queries.named_posts(current_user, user, page_number()),
     )

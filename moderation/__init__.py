@@ -1,12 +1,11 @@
-"""Moderation: flags, the queue, decisions, watched words, the mod log, bans and appeals."""
+"""Moderation: conduct. Sanctions on members, thread lock and pin; flags, the queue, decisions,
+appeals, watched words and the reveal come next, each in a module of its own."""
 
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the moderation tables and the pages of space staff and site admins."""
-    from moderation import admin, models, threads, views  # noqa: F401  (models: the tables)
+    """Register the moderators' pages."""
+    from moderation.views import bp
 
-    app.register_blueprint(views.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(threads.bp)
+    app.register_blueprint(bp)

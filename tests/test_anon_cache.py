@@ -3,11 +3,12 @@
 import pytest
 
 from forum import anon_cache, create_app
+from forum.admin.services import create_space
 from forum.extensions import db
-from forum.spaces.services import admit
-from moderation.services import create_space
-from tests.conftest import Client, settings_for_tests
-from tests.spaces.conftest import settings
+from forum.spaces.membership import admit
+from tests.conftest import settings_for_tests
+from tests.factories import space_settings as settings
+from tests.support.client import Client
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 @pytest.mark.parametrize(

@@ -7,16 +7,17 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import (
+    ActionKind,
     IdentityMode,
     JoinPolicy,
     Membership,
     MembershipStatus,
+    ModAction,
     Role,
     Space,
     User,
     Visibility,
 )
-from moderation.models import ActionKind, ModAction
 
 SPACES = {
     # slug: name, visibility, join policy, identity mode, required label
@@ -79,7 +80,7 @@ def test_seed_demo_makes_one_space_of_each_kind(seeded):
 def test_seed_demo_fills_the_spaces_with_owners_moderators_members_and_a_request(seeded):
     active = MembershipStatus.ACTIVE
     for slug in ("community-voices", "parents-circle", "safeguarding-leads"):
-        assert role_in("demo_admin", slug) == (Role.OWNER, active)
+        assert role_in("demo_steward", slug) == (Role.OWNER, active)
     assert role_in("officer_olu", "police-practitioners") == (Role.MODERATOR, active)
     assert role_in("inspector_ines", "police-practitioners") == (Role.OWNER, active)
     assert role_in("member_mo", "parents-circle") == (Role.MEMBER, MembershipStatus.PENDING)
@@ -123,7 +124,7 @@ def test_every_listed_demo_password_signs_in(app, seeded):
     accounts = listed_accounts(saved)
     assert listed_accounts(output) == accounts
     assert set(accounts) == {user.username for user in db.session.scalars(select(User))}
-    assert saved.splitlines()[0].startswith("demo_admin ")
+    assert saved.splitlines()[0].startswith("demo_steward ")
     for username, password in accounts.items():
         client = app.test_client()
         response = client.submit("/login", {"username": username, "password": password})
@@ -140,7 +141,7 @@ def test_seed_demo_if_empty_leaves_a_used_database_alone(app, make_user, tmp_pat
     result = run(app, "seed-demo", "--if-empty")
     assert result.exit_code == 0
     assert "already has users" in result.output
-    assert db.session.scalar(select(User).where(User.username == "demo_admin")) is None
+    assert db.session.scalar(select(User).where(User.username == "demo_steward")) is None
     assert db.session.scalars(select(Space)).all() == []
     assert not (tmp_path / "demo-accounts.txt").exists()
 

@@ -4,7 +4,8 @@ import pytest
 from flask import abort
 
 from forum import create_app
-from tests.conftest import Client, settings_for_tests
+from tests.conftest import settings_for_tests
+from tests.support.client import Client
 
 
 def assert_site_page(response, code, text):

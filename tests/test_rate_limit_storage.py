@@ -7,7 +7,8 @@ import pytest
 
 from forum import create_app
 from forum.extensions import db
-from tests.conftest import Client, settings_for_tests, skip_or_fail
+from tests.conftest import settings_for_tests, skip_or_fail
+from tests.support.client import Client
 
 
 @pytest.fixture

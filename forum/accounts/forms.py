@@ -85,7 +85,3 @@ class RenewRecoveryCodeForm(FlaskForm):
     current_password = PasswordField(
         "Current password", validators=[DataRequired(), _password_bounds]
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A form with only the CSRF token, for one-button actions such as signing out."""

@@ -19,6 +19,7 @@ from forum import identity, limits
 from forum.accounts import forms, services
 from forum.accounts.rules import AccountError
 from forum.extensions import db
+from forum.forms import confirmed
 
 bp = Blueprint("accounts", __name__)
 
@@ -53,16 +54,22 @@ def register():
         return redirect(_safe_next())
     form = forms.RegisterForm()
     if form.validate_on_submit():
+        address = limits.client_address()
         try:
-            limits.REGISTER_ADDRESS.spend(limits.client_address())
+            # Accounts made count against one budget, refused attempts against a far larger
+            # one: many people behind one address may mistype without locking each other out.
+            limits.REGISTER_ADDRESS.check(address)
+            limits.REGISTER_ATTEMPTS.check(address)
             account = services.register_user(
                 form.username.data, form.password.data, email=form.email.data
             )
         except limits.RateLimited as error:
             return _rate_limited("accounts/register.html", error, form=form)
         except AccountError as error:
+            limits.REGISTER_ATTEMPTS.spend(address)
             form.form_errors.append(str(error))
         else:
+            limits.REGISTER_ADDRESS.spend(address)
             db.session.commit()
             _start_session(account.user)
             session[RECOVERY_CODE_KEY] = account.recovery_code
@@ -104,7 +111,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    if not forms.ConfirmForm().validate_on_submit():
+    if not confirmed():
         abort(400)
     logout_user()
     session.clear()

@@ -1,4 +1,7 @@
-"""Personas: a member's named and pseudonymous identities in each space, made when first needed."""
+"""Personas: a member's named and pseudonymous identities in each space, made when first needed.
+
+`forum.identity.authors` is the one place a persona becomes what a page shows: an Author.
+"""
 
 import secrets
 from functools import cache
@@ -7,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from forum import policy
 from forum.extensions import db
 from forum.models import IdentityMode, Persona, PersonaKind, Space, User
 
@@ -66,6 +70,7 @@ def persona_for(user: User, space: Space, kind: PersonaKind) -> Persona:
             if existing is not None:
                 return existing
             continue
+        policy.forget()  # the viewer's own personas changed
         return persona
     raise RuntimeError("could not find a free pseudonym; the word lists are too small")
 

@@ -39,6 +39,10 @@ class PostStatus(StrEnum):
     DELETED = "deleted"  # deleted by its author: a placeholder keeps the replies in place
 
 
+# The statuses of a post that is no longer there for anyone: it takes no replies and no edits.
+GONE_STATUSES = frozenset({PostStatus.DELETED, PostStatus.REMOVED})
+
+
 class Thread(db.Model):
     __tablename__ = "threads"
     __table_args__ = (
@@ -51,9 +55,11 @@ class Thread(db.Model):
     space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
     persona_id: Mapped[int] = mapped_column(ForeignKey("personas.id"))
     title: Mapped[str] = mapped_column(String(TITLE_MAX_LENGTH))
+    # Denormalised: the first post's content warning, for the badge in thread lists.
     content_warning: Mapped[str | None] = mapped_column(String(CONTENT_WARNING_MAX_LENGTH))
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The first post's status, kept with the thread so lists filter without reading posts.
     status: Mapped[PostStatus] = enum_column(PostStatus, PostStatus.VISIBLE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -79,6 +85,8 @@ class Post(db.Model):
     depth: Mapped[int] = mapped_column(Integer, default=0)
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # Optional: the body is folded behind it, so a reader chooses whether to read on.
+    content_warning: Mapped[str | None] = mapped_column(String(CONTENT_WARNING_MAX_LENGTH))
     render_version: Mapped[int] = mapped_column(Integer)
     status: Mapped[PostStatus] = enum_column(PostStatus, PostStatus.VISIBLE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -91,6 +99,10 @@ class Post(db.Model):
     def is_first(self) -> bool:
         return self.parent_id is None
 
+    @property
+    def is_gone(self) -> bool:
+        return self.status in GONE_STATUSES
+
 
 class PostRevision(db.Model):
     """The text of a post as it was before an edit."""
@@ -100,4 +112,7 @@ class PostRevision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
     body_source: Mapped[str] = mapped_column(Text)
+    # The title (of a first post) and the content warning as they were, when the edit changed them.
+    title: Mapped[str | None] = mapped_column(String(TITLE_MAX_LENGTH))
+    content_warning: Mapped[str | None] = mapped_column(String(CONTENT_WARNING_MAX_LENGTH))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

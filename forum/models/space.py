@@ -3,14 +3,16 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, Integer, String, Text
+from sqlalchemy import Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.extensions import db
+from forum.models.label import LABEL_MAX_LENGTH
 from forum.models.types import UTCDateTime, utcnow
 
 SLUG_MAX_LENGTH = 40
-LABEL_MAX_LENGTH = 60
+NAME_MAX_LENGTH = 80
+DESCRIPTION_MAX_LENGTH = 500
 
 
 def enum_column(enum: type[StrEnum], default: StrEnum, length: int = 20):
@@ -56,8 +58,8 @@ class Space(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(SLUG_MAX_LENGTH), unique=True)
-    name: Mapped[str] = mapped_column(String(80))
-    description: Mapped[str] = mapped_column(String(500), default="")
+    name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
+    description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX_LENGTH), default="")
     rules: Mapped[str] = mapped_column(Text, default="")  # Markdown
     rules_html: Mapped[str] = mapped_column(Text, default="")  # rendered by forum.markup on write
     # Bumped whenever the rules text changes; members accept the new version before posting.
@@ -65,7 +67,9 @@ class Space(db.Model):
     visibility: Mapped[Visibility] = enum_column(Visibility, Visibility.PUBLIC)
     join_policy: Mapped[JoinPolicy] = enum_column(JoinPolicy, JoinPolicy.OPEN)
     # When set, only users holding this verified label may join, request or accept invitations.
-    required_label: Mapped[str | None] = mapped_column(String(LABEL_MAX_LENGTH))
+    required_label: Mapped[str | None] = mapped_column(
+        String(LABEL_MAX_LENGTH), ForeignKey("labels.name", onupdate="CASCADE")
+    )
     identity_mode: Mapped[IdentityMode] = enum_column(IdentityMode, IdentityMode.CHOICE)
     premoderation: Mapped[Premoderation] = enum_column(Premoderation, Premoderation.OFF)
     slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,10 +4,11 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.extensions import db
+from forum.models.label import LABEL_MAX_LENGTH
 from forum.models.types import UTCDateTime, utcnow
 
 USERNAME_MAX_LENGTH = 30
@@ -28,7 +29,9 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     # A verified practitioner label ("Police officer"), granted only by an admin.
-    label: Mapped[str | None] = mapped_column(String(60))
+    label: Mapped[str | None] = mapped_column(
+        String(LABEL_MAX_LENGTH), ForeignKey("labels.name", onupdate="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Hash of the one-time recovery code that lets the owner set a new password.

@@ -1,35 +1,47 @@
-"""Reads that feed the directory and a space's page; each is a fixed number of queries."""
+"""Reads that feed the directory, a space's page and its staff pages: a fixed number of queries."""
 
 from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from forum import policy
 from forum.extensions import db
-from forum.models import Membership, MembershipStatus, Space, User
+from forum.models import Invitation, Membership, MembershipStatus, Space, User
+from forum.pagination import Page, paginate
+
+PER_PAGE = 50
 
 
 @dataclass(frozen=True)
 class DirectoryEntry:
     space: Space
-    membership: Membership | None
+    # Where the viewer stands: "owner", "moderator" or "member" while the membership grants
+    # access; else "pending", "declined", "banned" or "label lapsed"; None for no membership.
+    standing: str | None
+
+
+def standing_in(viewer: User, space: Space) -> str | None:
+    """Where the viewer stands in the space, in the words of DirectoryEntry.standing."""
+    membership = policy.membership_of(viewer, space)
+    if membership is None:
+        return None
+    if policy.active_membership(viewer, space) is not None:
+        return str(membership.role)
+    if membership.is_active:
+        return "label lapsed"  # a member whose required label was revoked
+    return str(membership.status)
 
 
 def visible_spaces(viewer: User) -> list[DirectoryEntry]:
-    """The spaces the viewer may see, most recently active first, with the viewer's membership."""
+    """The spaces the viewer may see, most recently active first, with where they stand."""
     spaces = db.session.scalars(
         select(Space)
         .where(policy.visible_spaces_clause(viewer))
         .order_by(Space.last_activity_at.desc(), Space.id)
     ).all()
-    memberships = {}
-    if viewer.is_authenticated and spaces:
-        memberships = {
-            m.space_id: m
-            for m in db.session.scalars(select(Membership).where(Membership.user_id == viewer.id))
-        }
-    return [DirectoryEntry(space, memberships.get(space.id)) for space in spaces]
+    return [DirectoryEntry(space, standing_in(viewer, space)) for space in spaces]
 
 
 @cache
@@ -52,3 +64,41 @@ def verified_presence(space: Space) -> list[tuple[str, int]]:
     """Each verified label held by active members of the space, with how many hold it."""
     rows = db.session.execute(_presence_statement(), {"space_id": space.id})
     return [(label, count) for label, count in rows]
+
+
+def member_roster(space: Space, page: int = 1) -> Page:
+    """One page of the space's active and banned members, by username, with their accounts."""
+    statement = (
+        select(Membership)
+        .join(Membership.user)
+        .options(contains_eager(Membership.user))
+        .where(
+            Membership.space_id == space.id,
+            Membership.status.in_([MembershipStatus.ACTIVE, MembershipStatus.BANNED]),
+        )
+        .order_by(User.username_key)
+    )
+    return paginate(statement, page, PER_PAGE)
+
+
+def pending_requests(space: Space, page: int = 1) -> Page:
+    """One page of the requests waiting for a decision, oldest first."""
+    statement = (
+        select(Membership)
+        .join(Membership.user)
+        .options(contains_eager(Membership.user))
+        .where(Membership.space_id == space.id, Membership.status == MembershipStatus.PENDING)
+        .order_by(Membership.requested_at, Membership.id)
+    )
+    return paginate(statement, page, PER_PAGE)
+
+
+def space_invitations(space: Space, page: int = 1) -> Page:
+    """One page of the space's invitations, newest first, with who made each."""
+    statement = (
+        select(Invitation)
+        .options(joinedload(Invitation.created_by))
+        .where(Invitation.space_id == space.id)
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+    )
+    return paginate(statement, page, PER_PAGE)

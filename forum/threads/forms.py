@@ -14,10 +14,49 @@ IDENTITY_LABELS = {
     PersonaKind.NAMED: "Under your username",
 }
 
-_body_validators = [
-    DataRequired(message="Please write something before posting."),
-    Length(max=BODY_MAX_LENGTH, message=f"Posts are at most {BODY_MAX_LENGTH:,} characters."),
-]
+
+def _body(label: str, description: str = "") -> TextAreaField:
+    return TextAreaField(
+        label,
+        validators=[
+            DataRequired(message="Please write something before posting."),
+            Length(
+                max=BODY_MAX_LENGTH, message=f"Posts are at most {BODY_MAX_LENGTH:,} characters."
+            ),
+        ],
+        description=description,
+    )
+
+
+def _title() -> StringField:
+    return StringField(
+        "Title",
+        validators=[
+            DataRequired(message="Please give the thread a title."),
+            Length(
+                max=TITLE_MAX_LENGTH, message=f"Titles are at most {TITLE_MAX_LENGTH} characters."
+            ),
+        ],
+    )
+
+
+CONTENT_WARNING_HELP = (
+    "If the post may distress readers, say why here: the post is folded behind it."
+)
+
+
+def _content_warning(description: str = CONTENT_WARNING_HELP) -> StringField:
+    return StringField(
+        "Content warning (optional)",
+        validators=[
+            Optional(),
+            Length(
+                max=CONTENT_WARNING_MAX_LENGTH,
+                message=f"Content warnings are at most {CONTENT_WARNING_MAX_LENGTH} characters.",
+            ),
+        ],
+        description=description,
+    )
 
 
 class _IdentityForm(FlaskForm):
@@ -38,34 +77,22 @@ class _IdentityForm(FlaskForm):
 
 
 class NewThreadForm(_IdentityForm):
-    title = StringField(
-        "Title",
-        validators=[
-            DataRequired(message="Please give the thread a title."),
-            Length(
-                max=TITLE_MAX_LENGTH, message=f"Titles are at most {TITLE_MAX_LENGTH} characters."
-            ),
-        ],
-    )
-    body = TextAreaField(
-        "Post",
-        validators=_body_validators,
-        description="Markdown works: **bold**, _italic_, links, lists.",
-    )
-    content_warning = StringField(
-        "Content warning (optional)",
-        validators=[Optional(), Length(max=CONTENT_WARNING_MAX_LENGTH)],
-        description="If the post may distress readers, say why here: the post is folded behind it.",
-    )
+    title = _title()
+    body = _body("Post", "Markdown works: **bold**, _italic_, links, lists.")
+    content_warning = _content_warning()
 
 
 class ReplyForm(_IdentityForm):
-    body = TextAreaField("Your reply", validators=_body_validators)
+    body = _body("Your reply")
+    content_warning = _content_warning()
 
 
 class EditForm(FlaskForm):
-    body = TextAreaField("Post", validators=_body_validators)
+    """No identity field: a post keeps the identity chosen when it was made."""
+
+    body = _body("Post")
+    content_warning = _content_warning(CONTENT_WARNING_HELP + " Leave it empty to remove one.")
 
 
-class ConfirmForm(FlaskForm):
-    """Only the CSRF token, for one-button actions."""
+class EditFirstPostForm(EditForm):
+    title = _title()

@@ -1,13 +1,29 @@
-"""Posting use cases: start a thread, reply, edit and delete one's own posts."""
+"""Posting use cases: start a thread, reply, edit and delete one's own posts.
+
+Each use case makes every check before its first write, and spends the rate limit last, so a
+refused post leaves nothing behind: no persona, no accepted rules, no spent budget.
+"""
 
 import math
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
 from forum import identity, limits, markup, policy
+from forum.errors import DomainError
 from forum.extensions import db
-from forum.models import Persona, PersonaKind, Post, PostRevision, PostStatus, Space, Thread, User
+from forum.models import (
+    GONE_STATUSES,
+    Persona,
+    PersonaKind,
+    Post,
+    PostRevision,
+    PostStatus,
+    Space,
+    Thread,
+    User,
+)
 from forum.models.post import (
     CONTENT_WARNING_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -15,7 +31,7 @@ from forum.models.post import (
     path_segment,
 )
 from forum.models.types import utcnow
-from forum.policy import Action
+from forum.policy import Action, Refusal, refusals
 
 BODY_MAX_LENGTH = 20_000
 # Replies nest to any depth the path column holds; deeper replies attach to the deepest post.
@@ -23,16 +39,12 @@ MAX_DEPTH = 250
 NEW_ACCOUNT_AGE = timedelta(days=1)
 
 
-class PostingError(Exception):
+class PostingError(DomainError):
     """A post was refused; the message says why, and the form keeps what the person wrote."""
 
 
-class RulesNotAccepted(PostingError):
-    """The space's rules changed since the member last accepted them."""
-
-
-def _clean_body(body: str) -> str:
-    body = body.strip()
+def clean_body(body: str) -> str:
+    body = body.replace("\r\n", "\n").strip()
     if not body:
         raise PostingError("Please write something before posting.")
     if len(body) > BODY_MAX_LENGTH:
@@ -42,23 +54,48 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _require(user: User, action: Action, target: object) -> None:
-    try:
-        policy.require(user, action, target)
-    except policy.PolicyError as error:
-        raise PostingError(str(error)) from None
+def clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not TITLE_MIN_LENGTH <= len(title) <= TITLE_MAX_LENGTH:
+        raise PostingError(f"Titles are {TITLE_MIN_LENGTH} to {TITLE_MAX_LENGTH} characters long.")
+    return title
 
 
-def _check_rules(user: User, space: Space, accept_rules: bool) -> None:
-    membership = policy.active_membership(user, space)
-    if membership.has_accepted_current_rules(space):
-        return
-    if not accept_rules:
-        raise RulesNotAccepted(
-            "This space's rules have changed since you joined. Please read them and tick the "
-            "box to accept them; your post is kept below."
+def clean_content_warning(content_warning: str | None) -> str | None:
+    content_warning = " ".join((content_warning or "").split())
+    if len(content_warning) > CONTENT_WARNING_MAX_LENGTH:
+        raise PostingError(
+            f"Content warnings are at most {CONTENT_WARNING_MAX_LENGTH} characters long."
         )
-    membership.rules_version_accepted = space.rules_version
+    return content_warning or None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a member wrote, checked: the persona kind, the body, an optional content warning."""
+
+    kind: PersonaKind
+    body: str
+    content_warning: str | None
+
+
+def _checked_draft(
+    user: User, space: Space, *, body: str, kind: str, content_warning: str | None, accept_rules
+) -> Draft:
+    """Every check a post in the space needs after the policy's, in the order people fix them."""
+    body = clean_body(body)
+    content_warning = clean_content_warning(content_warning)
+    try:
+        persona_kind = PersonaKind(kind)
+    except ValueError:
+        persona_kind = None
+    if persona_kind not in identity.allowed_kinds(space):
+        raise PostingError("Please choose how you appear: this space does not allow that identity.")
+    membership = policy.active_membership(user, space)
+    if not accept_rules and not membership.has_accepted_current_rules(space):
+        raise Refusal(refusals.RULES_NOT_ACCEPTED)
+    _check_slow_mode(user, space)
+    return Draft(persona_kind, body, content_warning)
 
 
 def _check_slow_mode(user: User, space: Space) -> None:
@@ -79,7 +116,7 @@ def _check_slow_mode(user: User, space: Space) -> None:
         )
 
 
-def _spend_budget(user: User, new_thread: bool) -> None:
+def _spend_budget(user: User, *, new_thread: bool) -> None:
     new_account = utcnow() - user.created_at < NEW_ACCOUNT_AGE
     if new_thread:
         budget = limits.NEW_THREAD_NEW_ACCOUNT if new_account else limits.NEW_THREAD
@@ -88,26 +125,26 @@ def _spend_budget(user: User, new_thread: bool) -> None:
     budget.spend(f"user:{user.id}")
 
 
-def _persona(user: User, space: Space, kind: str) -> Persona:
-    try:
-        kind = PersonaKind(kind)
-    except ValueError:
-        kind = None
-    if kind not in identity.allowed_kinds(space):
-        raise PostingError("Please choose how you appear: this space does not allow that identity.")
-    return identity.persona_for(user, space, kind)
+def _write(user: User, space: Space, draft: Draft) -> Persona:
+    """The first writes of a post: the rules accepted with it, and the persona on first use."""
+    membership = policy.active_membership(user, space)
+    membership.rules_version_accepted = max(
+        membership.rules_version_accepted or 0, space.rules_version
+    )
+    return identity.persona_for(user, space, draft.kind)
 
 
-def _new_post(thread: Thread, parent: Post | None, persona: Persona, body: str) -> Post:
+def _new_post(thread: Thread, parent: Post | None, persona: Persona, draft: Draft) -> Post:
     post = Post(
         thread_id=thread.id,
         space_id=thread.space_id,
         parent_id=parent.id if parent else None,
         persona_id=persona.id,
         depth=parent.depth + 1 if parent else 0,
-        body_source=body,
-        body_html=markup.render(body),
+        body_source=draft.body,
+        body_html=markup.render(draft.body),
         render_version=markup.RENDER_VERSION,
+        content_warning=draft.content_warning,
         status=PostStatus.VISIBLE,
     )
     db.session.add(post)
@@ -127,63 +164,66 @@ def start_thread(
     accept_rules: bool = False,
 ) -> Thread:
     """Start a thread in the space under the chosen identity."""
-    _require(user, Action.START_THREAD, space)
-    title = " ".join(title.split())
-    if not TITLE_MIN_LENGTH <= len(title) <= TITLE_MAX_LENGTH:
-        raise PostingError(f"Titles are {TITLE_MIN_LENGTH} to {TITLE_MAX_LENGTH} characters long.")
-    content_warning = " ".join((content_warning or "").split())
-    if len(content_warning) > CONTENT_WARNING_MAX_LENGTH:
-        raise PostingError(
-            f"Content warnings are at most {CONTENT_WARNING_MAX_LENGTH} characters long."
-        )
-    body = _clean_body(body)
-    persona = _persona(user, space, kind)
-    _check_rules(user, space, accept_rules)
-    _check_slow_mode(user, space)
+    policy.require(user, Action.START_THREAD, space)
+    title = clean_title(title)
+    draft = _checked_draft(
+        user,
+        space,
+        body=body,
+        kind=kind,
+        content_warning=content_warning,
+        accept_rules=accept_rules,
+    )
     _spend_budget(user, new_thread=True)
 
+    persona = _write(user, space, draft)
     now = utcnow()
     thread = Thread(
         space_id=space.id,
         persona_id=persona.id,
         title=title,
-        content_warning=content_warning or None,
+        content_warning=draft.content_warning,
         created_at=now,
         last_activity_at=now,
     )
     db.session.add(thread)
     db.session.flush()
-    _new_post(thread, None, persona, body)
+    _new_post(thread, None, persona, draft)
     space.last_activity_at = now
     db.session.flush()
     return thread
 
 
-def first_post(thread: Thread) -> Post:
-    """The post that opened the thread."""
-    return db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.depth == 0))
-
-
 def post_reply(
-    user: User, parent: Post, *, body: str, kind: str, accept_rules: bool = False
+    user: User,
+    parent: Post,
+    *,
+    body: str,
+    kind: str,
+    content_warning: str = "",
+    accept_rules: bool = False,
 ) -> Post:
     """Reply to a post (the thread's first post, or any reply) under the chosen identity."""
     thread = db.session.get(Thread, parent.thread_id)
     space = db.session.get(Space, thread.space_id)
-    if thread.locked:
-        raise PostingError("This thread is locked: it takes no new replies.")
-    if parent.status in (PostStatus.DELETED, PostStatus.REMOVED):
-        raise PostingError("That post was deleted, so it takes no new replies.")
-    _require(user, Action.REPLY, thread)
-    body = _clean_body(body)
-    persona = _persona(user, space, kind)
-    _check_rules(user, space, accept_rules)
-    _check_slow_mode(user, space)
+    policy.require(user, Action.REPLY, thread)
+    policy.require(user, Action.READ_POST, parent)
+    if parent.status in GONE_STATUSES:
+        raise Refusal(refusals.POST_GONE)
+    draft = _checked_draft(
+        user,
+        space,
+        body=body,
+        kind=kind,
+        content_warning=content_warning,
+        accept_rules=accept_rules,
+    )
     _spend_budget(user, new_thread=False)
 
+    persona = _write(user, space, draft)
     while parent.depth >= MAX_DEPTH:
         parent = db.session.get(Post, parent.parent_id)
-    post = _new_post(thread, parent, persona, body)
+    post = _new_post(thread, parent, persona, draft)
     now = utcnow()
     # One statement, so two replies at once both count.
     db.session.execute(
@@ -197,25 +237,60 @@ def post_reply(
     return post
 
 
-def edit_post(user: User, post: Post, body: str) -> Post:
-    """Change a post's text, keeping the earlier text as a revision; the identity never changes."""
-    _require(user, Action.EDIT_POST, post)
-    body = _clean_body(body)
-    if body == post.body_source:
-        return post
-    db.session.add(PostRevision(post_id=post.id, body_source=post.body_source))
+def edit_post(
+    user: User,
+    post: Post,
+    *,
+    body: str,
+    content_warning: str | None = None,
+    title: str | None = None,
+) -> bool:
+    """Change a post's text, content warning and (for a first post) its thread's title.
+
+    The earlier version is kept as a revision; the identity never changes. Return whether
+    anything changed.
+    """
+    policy.require(user, Action.EDIT_POST, post)
+    body = clean_body(body)
+    content_warning = clean_content_warning(content_warning)
+    thread = db.session.get(Thread, post.thread_id) if post.is_first else None
+    title = clean_title(title) if thread is not None and title is not None else None
+    unchanged = (
+        body == post.body_source
+        and content_warning == post.content_warning
+        and (thread is None or title in (None, thread.title))
+    )
+    if unchanged:
+        return False
+    db.session.add(
+        PostRevision(
+            post_id=post.id,
+            body_source=post.body_source,
+            content_warning=post.content_warning,
+            title=thread.title if thread is not None else None,
+        )
+    )
     post.body_source = body
     post.body_html = markup.render(body)
     post.render_version = markup.RENDER_VERSION
+    post.content_warning = content_warning
     post.edited_at = utcnow()
+    if thread is not None:
+        thread.title = title or thread.title
+        thread.content_warning = content_warning
     db.session.flush()
-    return post
+    return True
 
 
 def delete_post(user: User, post: Post) -> None:
-    """Delete one's own post: a placeholder keeps its replies in place."""
-    _require(user, Action.DELETE_POST, post)
+    """Delete one's own post: a placeholder keeps its replies in place.
+
+    Deleting a thread's first post deletes its title and starter from every list too.
+    """
+    policy.require(user, Action.DELETE_POST, post)
     post.status = PostStatus.DELETED
+    if post.is_first:
+        db.session.get(Thread, post.thread_id).status = PostStatus.DELETED
     db.session.flush()
 
 

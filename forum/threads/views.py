@@ -7,32 +7,37 @@ from flask import (
     make_response,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from forum import identity, limits, policy
+from forum import headers, identity, policy
+from forum.errors import DomainError
 from forum.extensions import db
-from forum.models import PersonaKind, Post, PostRevision, Space, Thread
-from forum.policy import Action, get_space_or_404
-from forum.spaces.views import private_to_space
-from forum.threads import forms, queries, services
-from forum.threads.services import PostingError
+from forum.forms import ConfirmForm, confirm_form_for_viewer
+from forum.models import PersonaKind, PostRevision, Space, Thread
+from forum.pagination import page_number
+from forum.policy import Action, get_post_or_404, get_space_or_404, get_thread_or_404
+from forum.threads import forms, services, trees
 
 bp = Blueprint("threads", __name__)
 
 
-def _page_number() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
-
-
-def _respond(space: Space, template: str, status: int = 200, headers=None, **context):
+def _respond(space: Space, template: str, status: int = 200, extra_headers=None, **context):
     response = make_response(render_template(template, space=space, **context), status)
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return private_to_space(response, space)
+    response.headers.update(extra_headers or {})
+    return headers.private_to_space(response, space)
+
+
+def _thread_context(space: Space, thread: Thread) -> dict:
+    """What every page of a thread needs: its header as the viewer may read it, and whether
+    the viewer must accept changed rules before posting."""
+    membership = policy.active_membership(current_user, space)
+    return {
+        "thread": trees.thread_header(current_user, thread, space),
+        "needs_rules": membership is not None and not membership.has_accepted_current_rules(space),
+    }
 
 
 def _own_handles(space: Space) -> dict[PersonaKind, str | None]:
@@ -48,35 +53,17 @@ def _own_handles(space: Space) -> dict[PersonaKind, str | None]:
     }
 
 
-def _confirm_form():
-    # Only signed-in people get one-button forms (delete, lock); building one for a visitor would
-    # put a CSRF token in their session: a cookie set on every page view.
-    return forms.ConfirmForm(formdata=None) if current_user.is_authenticated else None
+def _reply_form(space: Space) -> forms.ReplyForm:
+    form = forms.ReplyForm(formdata=None)
+    form.offer_identities(space, _own_handles(space))
+    return form
 
 
-def _needs_rules(space: Space) -> bool:
-    membership = policy.active_membership(current_user, space)
-    return membership is not None and not membership.has_accepted_current_rules(space)
-
-
-def _post_context(post_id: int) -> tuple[Post, Thread, Space]:
-    """Load a post with its thread and space, answering 404 when the viewer may not read it."""
-    post = db.session.get(Post, post_id)
-    if post is None:
-        abort(404)
-    space = db.session.get(Space, post.space_id)
-    if not policy.can(current_user, Action.SEE_SPACE, space):
-        abort(404)
-    thread = queries.get_thread_or_404(current_user, space, post.thread_id)
-    return post, thread, space
-
-
-def _posting_failed(form, error: Exception):
+def _refused(form, error: DomainError) -> tuple[int, dict]:
     """Put a refusal on the form; the caller re-renders it with everything the person wrote."""
-    form.form_errors.append(str(error))
-    if isinstance(error, limits.RateLimited):
-        return 429, {"Retry-After": str(error.retry_after)}
-    return 400, {}
+    db.session.rollback()
+    form.form_errors.append(error.message)
+    return error.status, getattr(error, "headers", {})
 
 
 # Reading
@@ -85,71 +72,58 @@ def _posting_failed(form, error: Exception):
 @bp.route("/s/<slug>/t/<int:thread_id>")
 def thread(slug, thread_id):
     space = get_space_or_404(current_user, slug)
-    thread = queries.get_thread_or_404(current_user, space, thread_id)
-    page = queries.thread_page(current_user, thread, _page_number())
-    reply_form = None
-    if page.can_reply:
-        reply_form = forms.ReplyForm(formdata=None)
-        reply_form.offer_identities(space, _own_handles(space))
+    thread = get_thread_or_404(current_user, space, thread_id)
+    page = trees.thread_page(current_user, thread, page_number())
     return _respond(
         space,
         "threads/thread.html",
-        thread=thread,
         page=page,
-        reply_form=reply_form,
-        needs_rules=_needs_rules(space),
-        confirm_form=_confirm_form(),
+        reply_form=_reply_form(space) if page.can_reply else None,
+        reply_refusal=policy.check(current_user, Action.REPLY, thread),
+        confirm_form=confirm_form_for_viewer(),
+        **_thread_context(space, thread),
     )
 
 
 @bp.route("/s/<slug>/t/<int:thread_id>/branch/<int:post_id>")
 def branch(slug, thread_id, post_id):
     space = get_space_or_404(current_user, slug)
-    thread = queries.get_thread_or_404(current_user, space, thread_id)
-    post = db.session.get(Post, post_id)
-    if post is None or post.thread_id != thread.id:
+    thread = get_thread_or_404(current_user, space, thread_id)
+    post, _, _ = get_post_or_404(current_user, post_id)
+    if post.thread_id != thread.id:
         abort(404)
-    reply_form = None
-    if policy.can(current_user, Action.REPLY, thread):
-        reply_form = forms.ReplyForm(formdata=None)
-        reply_form.offer_identities(space, _own_handles(space))
     return _respond(
         space,
         "threads/branch.html",
-        thread=thread,
-        branch=queries.branch(current_user, thread, post),
+        branch=trees.branch(current_user, thread, post),
         focus=post,
-        reply_form=reply_form,
-        needs_rules=_needs_rules(space),
-        confirm_form=_confirm_form(),
+        confirm_form=confirm_form_for_viewer(),
+        **_thread_context(space, thread),
     )
 
 
 @bp.route("/p/<int:post_id>")
 def permalink(post_id):
     """Send a post's permanent link to the page where it shows, scrolled to it."""
-    post, thread, space = _post_context(post_id)
-    if post.depth > queries.DEPTH_CAP:
-        parent_id = post.parent_id
-        return redirect(
-            url_for(
-                "threads.branch",
-                slug=space.slug,
-                thread_id=thread.id,
-                post_id=parent_id,
-                _anchor=f"p{post.id}",
-            )
+    post, thread, space = get_post_or_404(current_user, post_id)
+    if post.depth > trees.DEPTH_CAP:
+        target = url_for(
+            "threads.branch",
+            slug=space.slug,
+            thread_id=thread.id,
+            post_id=post.parent_id,
+            _anchor=f"p{post.id}",
         )
-    page = queries.top_level_page_of(post)
-    return redirect(
-        url_for(
+    else:
+        page = trees.top_level_page_of(post)
+        target = url_for(
             "threads.thread",
             slug=space.slug,
             thread_id=thread.id,
             page=page if page > 1 else None,
             _anchor=f"p{post.id}",
         )
-    )
+    return redirect(target)
 
 
 # Writing
@@ -161,7 +135,7 @@ def new_thread(slug):
     space = get_space_or_404(current_user, slug, Action.START_THREAD)
     form = forms.NewThreadForm()
     form.offer_identities(space, _own_handles(space))
-    status, headers = 200, {}
+    status, extra_headers = 200, {}
     if form.validate_on_submit():
         try:
             thread = services.start_thread(
@@ -173,25 +147,31 @@ def new_thread(slug):
                 content_warning=form.content_warning.data or "",
                 accept_rules=form.accept_rules.data,
             )
-        except (PostingError, limits.RateLimited) as error:
-            status, headers = _posting_failed(form, error)
+        except DomainError as error:
+            status, extra_headers = _refused(form, error)
         else:
             db.session.commit()
             return redirect(url_for("threads.thread", slug=space.slug, thread_id=thread.id))
     elif form.is_submitted():
         status = 400
+    membership = policy.active_membership(current_user, space)
     return _respond(
-        space, "threads/new.html", status, headers, form=form, needs_rules=_needs_rules(space)
+        space,
+        "threads/new.html",
+        status,
+        extra_headers,
+        form=form,
+        needs_rules=not membership.has_accepted_current_rules(space),
     )
 
 
 @bp.route("/p/<int:post_id>/reply", methods=["GET", "POST"])
 @login_required
 def reply(post_id):
-    parent, thread, space = _post_context(post_id)
+    parent, thread, space = get_post_or_404(current_user, post_id)
     form = forms.ReplyForm()
     form.offer_identities(space, _own_handles(space))
-    status, headers = 200, {}
+    status, extra_headers = 200, {}
     if form.validate_on_submit():
         try:
             post = services.post_reply(
@@ -199,83 +179,114 @@ def reply(post_id):
                 parent,
                 body=form.body.data,
                 kind=form.identity.data,
+                content_warning=form.content_warning.data or "",
                 accept_rules=form.accept_rules.data,
             )
-        except (PostingError, limits.RateLimited) as error:
-            status, headers = _posting_failed(form, error)
+        except DomainError as error:
+            status, extra_headers = _refused(form, error)
         else:
             db.session.commit()
             return redirect(url_for("threads.permalink", post_id=post.id))
     elif form.is_submitted():
         status = 400
-    elif not policy.can(current_user, Action.REPLY, thread):
-        form.form_errors.append(
-            "This thread is locked: it takes no new replies."
-            if thread.locked
-            else "Only members of this space can reply. Join it first."
-        )
-        status = 403
+    elif reason := policy.check(current_user, Action.REPLY, thread):
+        form.form_errors.append(reason.message)
+        status = reason.status
+    quoted = trees.branch(current_user, thread, parent)
     return _respond(
         space,
         "threads/reply.html",
         status,
-        headers,
-        thread=thread,
-        parent=queries.branch(current_user, thread, parent)[0],
+        extra_headers,
+        parent=quoted[0],
+        links=quoted.links,
         form=form,
-        needs_rules=_needs_rules(space),
+        **_thread_context(space, thread),
     )
 
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(post_id):
-    post, thread, space = _post_context(post_id)
-    if not policy.can(current_user, Action.EDIT_POST, post):
-        abort(403)
-    # The edit form has no identity field: a post keeps the identity chosen when it was made.
-    form = forms.EditForm(data={"body": post.body_source})
+    post, thread, space = get_post_or_404(current_user, post_id)
+    if reason := policy.check(current_user, Action.EDIT_POST, post):
+        abort(reason.status, reason.message)
+    form_class = forms.EditFirstPostForm if post.is_first else forms.EditForm
+    current = {"body": post.body_source, "content_warning": post.content_warning}
+    if post.is_first:
+        current["title"] = thread.title
+    form = form_class(data=current)
     status = 200
     if form.validate_on_submit():
         try:
-            services.edit_post(current_user, post, form.body.data)
-        except PostingError as error:
-            form.form_errors.append(str(error))
-            status = 400
+            services.edit_post(
+                current_user,
+                post,
+                body=form.body.data,
+                content_warning=form.content_warning.data,
+                title=form.title.data if post.is_first else None,
+            )
+        except DomainError as error:
+            status, _ = _refused(form, error)
         else:
             db.session.commit()
             flash("Your post is updated.", "success")
             return redirect(url_for("threads.permalink", post_id=post.id))
     elif form.is_submitted():
         status = 400
-    return _respond(space, "threads/edit.html", status, thread=thread, post=post, form=form)
+    return _respond(
+        space,
+        "threads/edit.html",
+        status,
+        post=post,
+        form=form,
+        **_thread_context(space, thread),
+    )
 
 
-@bp.route("/p/<int:post_id>/delete", methods=["POST"])
+@bp.route("/p/<int:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(post_id):
-    post, thread, space = _post_context(post_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.delete_post(current_user, post)
-    except PostingError as error:
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash("Your post is deleted. Replies to it stay in place.", "success")
-    return redirect(url_for("threads.permalink", post_id=post.id))
+    """Without JavaScript, a page that asks to confirm; with it, the page's dialog posts here."""
+    post, thread, space = get_post_or_404(current_user, post_id)
+    if reason := policy.check(current_user, Action.DELETE_POST, post):
+        abort(reason.status, reason.message)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_post(current_user, post)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("Your post is deleted. Replies to it stay in place.", "success")
+        return redirect(url_for("threads.permalink", post_id=post.id))
+    return _respond(
+        space,
+        "threads/delete.html",
+        400 if form.is_submitted() else 200,
+        post=trees.branch(current_user, thread, post)[0],
+        form=form,
+        **_thread_context(space, thread),
+    )
 
 
 @bp.route("/p/<int:post_id>/revisions")
 @login_required
 def revisions(post_id):
-    post, thread, space = _post_context(post_id)
-    if not policy.can(current_user, Action.VIEW_REVISIONS, post):
-        abort(403)
+    post, thread, space = get_post_or_404(current_user, post_id)
+    if reason := policy.check(current_user, Action.VIEW_REVISIONS, post):
+        abort(reason.status, reason.message)
     earlier = db.session.scalars(
         select(PostRevision)
         .where(PostRevision.post_id == post.id)
         .order_by(PostRevision.created_at.desc(), PostRevision.id.desc())
     ).all()
-    return _respond(space, "threads/revisions.html", thread=thread, post=post, revisions=earlier)
+    return _respond(
+        space,
+        "threads/revisions.html",
+        post=post,
+        revisions=earlier,
+        **_thread_context(space, thread),
+    )

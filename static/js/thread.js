@@ -1,3 +1,34 @@
+// Deleting asks first: "Delete" opens the page's dialog, whose form posts to that post's delete
+// address. Without this script the link opens a page that asks the same.
+(function () {
+  "use strict";
+
+  var dialog = document.getElementById("delete-dialog");
+  if (!dialog || typeof dialog.showModal !== "function") {
+    return;
+  }
+  var form = dialog.querySelector("form");
+  var opener = null;
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.delete-link");
+    if (!link) {
+      return;
+    }
+    event.preventDefault();
+    opener = link;
+    form.action = link.getAttribute("href");
+    dialog.showModal();
+  });
+  dialog.querySelector("[data-close-dialog]").addEventListener("click", function () {
+    dialog.close();
+  });
+  dialog.addEventListener("close", function () {
+    if (opener) {
+      opener.focus();
+    }
+  });
+})();
+
 // Inline replies: "Reply" opens a copy of the page's reply form under the post, so replying
 // needs no page load. Without this script the link opens the reply page instead.
 (function () {
@@ -42,6 +73,9 @@
     });
     var textarea = form.querySelector("textarea");
     textarea.value = "";
+    form.querySelectorAll('input[type="text"]').forEach(function (input) {
+      input.value = "";
+    });
     var cancel = document.createElement("button");
     cancel.type = "button";
     cancel.className = "link-button";

@@ -1,6 +1,6 @@
 """Recovery: a one-time code sets a new password and is replaced by a fresh code."""
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tests.support.pages import recovery_code
 
 NEW_PASSWORD = "violet harbour engine 7"

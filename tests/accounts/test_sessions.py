@@ -7,7 +7,9 @@ import pytest
 from forum import create_app
 from forum.extensions import db
 from forum.models.types import utcnow
-from tests.conftest import PASSWORD, Client, settings_for_tests
+from tests.conftest import settings_for_tests
+from tests.factories import PASSWORD
+from tests.support.client import Client
 
 GENERIC_ERROR = "Incorrect username or password."
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import User
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tests.support.pages import recovery_code
 
 NEW_PASSWORD = "violet harbour engine 7"

@@ -4,14 +4,17 @@ from datetime import timedelta
 
 import pytest
 
+from forum.admin.services import create_space
 from forum.extensions import db
 from forum.models import IdentityMode, JoinPolicy, Visibility
-from forum.spaces.services import admit
+from forum.spaces.invitations import create_invitation
+from forum.spaces.membership import admit
 from forum.threads import services as posting
-from moderation.services import create_invitation, create_space, set_thread_pinned
+from moderation.services import set_thread_pinned
+from tests import factories
 from tests.browser.support import axe_violations, describe_violations, expect, sign_in
-from tests.conftest import PASSWORD
-from tests.spaces.conftest import POLICE, settings
+from tests.factories import PASSWORD, POLICE
+from tests.factories import space_settings as settings
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +101,7 @@ def _space_with_a_conversation(make_user, **overrides):
         kind="pseudonym",
         content_warning="self-harm",
     )
-    parent = posting.first_post(thread)
+    parent = factories.first_post(thread)
     authors = [(others[0], "pseudonym"), (others[1], "named"), (others[0], "named")]
     for depth, (author, kind) in enumerate(authors, 1):
         parent = posting.post_reply(author, parent, body=f"A reply {depth} deep.", kind=kind)

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.browser.support import expect, sign_in
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 

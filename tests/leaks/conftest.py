@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, insert, select, text
 
 from forum import create_app, identity
-from forum.accounts import services as accounts
+from forum.admin.services import create_space
 from forum.extensions import db
 from forum.limits import current_limiter
 from forum.models import (
@@ -24,12 +24,15 @@ from forum.models import (
     User,
     Visibility,
 )
-from forum.spaces.services import admit
-from forum.threads import services as posting
-from moderation.services import create_space
-from tests.conftest import PASSWORD, Client, settings_for_tests
+from forum.spaces.membership import admit
+from tests.conftest import settings_for_tests
+from tests.factories import first_post, sign_in
+from tests.factories import make_user as register
+from tests.factories import reply as service_reply
+from tests.factories import space_settings as settings
+from tests.factories import start_thread as service_thread
 from tests.leaks.checks import Secrets
-from tests.spaces.conftest import settings
+from tests.support.client import Client
 from tests.threads.conftest import reply, start_thread
 
 USERNAME = "zq_secret_user"
@@ -37,20 +40,6 @@ EMAIL = "zq@secret.example"
 VIEWERS = ["visitor", "member", "moderator", "owner", "admin", "author"]
 # The id the author's account gets at least: three digits, far from every other row's id.
 MIN_AUTHOR_ID = 700
-
-
-def register(username: str, **kwargs) -> User:
-    user = accounts.register_user(username, PASSWORD, **kwargs).user
-    db.session.commit()
-    return user
-
-
-def sign_in(app, user: User) -> Client:
-    client = app.test_client()
-    response = client.submit("/login", {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302, "sign-in failed"
-    client.get("/")  # shows (and so clears) the "Welcome back, <name>" message
-    return client
 
 
 def pad_user_ids(minimum: int = MIN_AUTHOR_ID) -> None:
@@ -126,10 +115,6 @@ def post_with(marker: str) -> Post:
     return post
 
 
-def first_post(thread: Thread) -> Post:
-    return db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.depth == 0))
-
-
 def handle_of(user: User, slug: str) -> str:
     return db.session.scalar(
         select(Persona.handle)
@@ -140,18 +125,6 @@ def handle_of(user: User, slug: str) -> str:
             Persona.kind == PersonaKind.PSEUDONYM,
         )
     )
-
-
-def service_reply(user: User, parent: Post, body: str, kind: str = "pseudonym") -> Post:
-    post = posting.post_reply(user, parent, body=body, kind=kind)
-    db.session.commit()
-    return post
-
-
-def service_thread(user: User, space: Space, title: str, body: str, kind="pseudonym") -> Thread:
-    thread = posting.start_thread(user, space, title=title, body=body, kind=kind)
-    db.session.commit()
-    return thread
 
 
 @dataclass

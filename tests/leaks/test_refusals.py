@@ -141,7 +141,7 @@ def test_a_locked_thread_names_nobody(scene, u_post, viewer):
         f"/p/{u_post.id}/reply",
         {"body": "Sent anyway, kept", "identity": "pseudonym"},
     )
-    assert_refusal_names_nobody(scene, viewer, response, 400, "locked", "Sent anyway, kept")
+    assert_refusal_names_nobody(scene, viewer, response, 403, "locked", "Sent anyway, kept")
     # The thread page's notice names nobody either.
     response = client.get(f"/s/haven/t/{thread_id}")
     assert_refusal_names_nobody(scene, viewer, response, 200, "locked")

@@ -8,7 +8,7 @@ from forum.extensions import db
 from forum.models import Space
 from forum.policy import Action
 from forum.spaces.queries import visible_spaces
-from tests.spaces.conftest import KINDS, VIEWERS
+from tests.support.access import KINDS, VIEWERS
 
 STAFF = {"owner", "moderator"}
 INSIDERS = STAFF | {"member"}
@@ -36,8 +36,8 @@ def expected_space_page_status(viewer: str, kind: str) -> int:
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("viewer", VIEWERS)
-def test_space_page_answers_by_visibility(client_for, world, viewer, kind):
-    space = world.spaces[kind]
+def test_space_page_answers_by_visibility(client_for, access_world, viewer, kind):
+    space = access_world.spaces[kind]
     response = client_for(viewer).get(f"/s/{space.slug}")
     assert response.status_code == expected_space_page_status(viewer, kind)
     page = response.get_data(as_text=True)
@@ -54,22 +54,24 @@ def test_space_page_answers_by_visibility(client_for, world, viewer, kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("viewer", VIEWERS)
-def test_directory_lists_exactly_the_spaces_the_viewer_may_see(client_for, world, viewer, kind):
+def test_directory_lists_exactly_the_spaces_the_viewer_may_see(
+    client_for, access_world, viewer, kind
+):
     page = client_for(viewer).get("/").get_data(as_text=True)
     assert (KINDS[kind]["name"] in page) == (viewer in SEES[kind])
 
 
 @pytest.mark.parametrize("viewer", [v for v in VIEWERS if v != "visitor"])
-def test_list_queries_agree_with_the_policy(app, world, viewer):
-    user = world.users[viewer]
+def test_list_queries_agree_with_the_policy(app, access_world, viewer):
+    user = access_world.users[viewer]
     listed = {entry.space.id for entry in visible_spaces(user)}
     readable = set(db.session.scalars(select(Space.id).where(policy.readable_spaces_clause(user))))
-    for space in world.spaces.values():
+    for space in access_world.spaces.values():
         assert (space.id in listed) == policy.can(user, Action.SEE_SPACE, space), space.slug
         assert (space.id in readable) == policy.can(user, Action.READ_SPACE, space), space.slug
 
 
-def test_list_queries_agree_with_the_policy_for_a_visitor(app, world):
+def test_list_queries_agree_with_the_policy_for_a_visitor(app, access_world):
     from flask_login import AnonymousUserMixin
 
     visitor = AnonymousUserMixin()
@@ -77,19 +79,19 @@ def test_list_queries_agree_with_the_policy_for_a_visitor(app, world):
     readable = set(
         db.session.scalars(select(Space.id).where(policy.readable_spaces_clause(visitor)))
     )
-    for space in world.spaces.values():
+    for space in access_world.spaces.values():
         assert (space.id in listed) == policy.can(visitor, Action.SEE_SPACE, space)
         assert (space.id in readable) == policy.can(visitor, Action.READ_SPACE, space)
 
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("viewer", VIEWERS)
-def test_a_hidden_space_leaks_nowhere_the_viewer_can_reach(client_for, world, viewer, kind):
+def test_a_hidden_space_leaks_nowhere_the_viewer_can_reach(client_for, access_world, viewer, kind):
     """Crawl every page the viewer can reach: a hidden space's name shows only to insiders."""
     client = client_for(viewer)
     secret = KINDS["hidden"]["name"]
     pages = ["/", "/login", "/register", "/settings"] + [
-        f"/s/{world.spaces[kind].slug}{suffix}"
+        f"/s/{access_world.spaces[kind].slug}{suffix}"
         for suffix in ("", "/members", "/requests", "/invites", "/settings")
     ]
     for path in pages:

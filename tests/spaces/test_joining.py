@@ -5,20 +5,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from forum.admin.services import set_label
 from forum.extensions import db
 from forum.models import Membership, MembershipStatus, Role, Space
 from forum.models.types import utcnow
 from forum.policy import Action, can
-from forum.spaces.services import admit
-from moderation.services import (
-    create_invitation,
-    decide_request,
-    revoke_invitation,
-    set_label,
-    update_space_settings,
-)
-from tests.conftest import PASSWORD
-from tests.spaces.conftest import POLICE, settings
+from forum.spaces.invitations import create_invitation, revoke_invitation
+from forum.spaces.membership import SpaceError, admit, decide_request
+from forum.spaces.settings import update_space_settings
+from moderation.services import ban_member
+from tests.factories import PASSWORD, POLICE
+from tests.factories import space_settings as settings
 from tests.support.forms import read_forms
 
 
@@ -99,7 +96,8 @@ def test_suspended_user_cannot_join(member_client, member, make_space, owner):
     assert 'action="/s/open/join"' not in page
     token = csrf_token_on(member_client, "/s/open")
     response = member_client.post("/s/open/join", data={"csrf_token": token, "accept_rules": "y"})
-    assert response.status_code == 400
+    assert response.status_code == 403
+    assert "Your account is suspended" in response.get_data(as_text=True)
     assert membership(member, space) is None
 
 
@@ -113,8 +111,31 @@ def request_space(make_space, owner):
     )
 
 
-def ask(client, note="I run a parents' group and would like to listen."):
-    return client.submit("/s/circle", {"note": note}, action="/s/circle/join")
+def ask(client, note="I run a parents' group and would like to listen.", accept_rules="y"):
+    data = {"note": note} | ({"accept_rules": accept_rules} if accept_rules else {})
+    return client.submit("/s/circle", data, action="/s/circle/join")
+
+
+def test_a_request_shows_the_rules_and_asks_to_accept_them(member_client, member, request_space):
+    page = member_client.get("/s/circle").get_data(as_text=True)
+    form = page[page.index('action="/s/circle/join"') :]
+    assert "I have read the rules and accept them" in form[: form.index("</form>")]
+    note = "I run a parents' group: may I listen?"
+    response = ask(member_client, note=note, accept_rules=None)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Please read the rules and tick the box to accept them." in page
+    assert note.replace("'", "&#39;") in page
+    assert membership(member, request_space) is None
+
+
+def test_an_approved_request_keeps_the_rules_accepted_with_it(
+    member_client, member, request_space, owner
+):
+    ask(member_client)
+    decide_request(owner, request_space, membership(member, request_space).id, approve=True)
+    db.session.commit()
+    assert membership(member, request_space).has_accepted_current_rules(request_space)
 
 
 def test_request_needs_a_note_and_keeps_what_was_typed(member_client, member, request_space):
@@ -142,7 +163,8 @@ def test_request_waits_for_a_moderator_and_reads_nothing_meanwhile(
 def test_double_submitted_request_stays_one_request(member_client, member, request_space):
     form = form_on(member_client, "/s/circle", "/s/circle/join")
     for note in ("I run a parents' group.", "I run a parents' group!"):
-        response = member_client.post("/s/circle/join", data=form.fields | {"note": note})
+        data = form.fields | {"note": note, "accept_rules": "y"}
+        response = member_client.post("/s/circle/join", data=data)
         assert response.status_code == 302
     assert membership(member, request_space).request_note == "I run a parents' group."
 
@@ -202,15 +224,19 @@ def test_user_without_the_label_can_neither_request_nor_join(member_client, memb
     page = member_client.get("/s/police").get_data(as_text=True)
     assert "Only verified Police officers can join this space." in page
     assert 'action="/s/police/join"' not in page
-    response = member_client.post("/s/police/join", data={"note": "let me in"})
-    assert response.status_code == 400
+    token = csrf_token_on(member_client, "/s/police")
+    data = {"csrf_token": token, "note": "let me in", "accept_rules": "y"}
+    response = member_client.post("/s/police/join", data=data)
+    assert response.status_code == 403
+    assert "Only verified Police officers can join this space." in response.get_data(as_text=True)
     assert membership(member, police_space) is None
 
 
 def test_labelled_user_can_request(sign_in, make_user, police_space):
     officer = make_user("officer_x", label=POLICE)
     client = sign_in(officer)
-    response = client.submit("/s/police", {"note": "Neighbourhood team."}, action="/s/police/join")
+    data = {"note": "Neighbourhood team.", "accept_rules": "y"}
+    response = client.submit("/s/police", data, action="/s/police/join")
     assert response.status_code == 302
     assert membership(officer, police_space).status == MembershipStatus.PENDING
 
@@ -230,12 +256,11 @@ def test_revoking_the_label_takes_away_access(sign_in, make_user, police_space, 
 
 def test_approving_a_request_checks_the_label_again(sign_in, make_user, police_space, owner, admin):
     officer = make_user("officer_x", label=POLICE)
-    sign_in(officer).submit("/s/police", {"note": "Hello."}, action="/s/police/join")
+    data = {"note": "Hello.", "accept_rules": "y"}
+    sign_in(officer).submit("/s/police", data, action="/s/police/join")
     set_label(admin, officer, None)
     db.session.commit()
-    from moderation.services import ModerationError
-
-    with pytest.raises(ModerationError, match="no longer holds the label"):
+    with pytest.raises(SpaceError, match="no longer holds the label"):
         decide_request(owner, police_space, membership(officer, police_space).id, approve=True)
 
 
@@ -367,17 +392,16 @@ def test_invitation_enforces_the_required_label(member_client, member, make_spac
     )
     link, _ = invite(space, owner)
     page = member_client.get(link).get_data(as_text=True)
-    assert "for verified Police officers only" in page
-    response = member_client.post(link, data={"accept_rules": "y"})
-    assert response.status_code in (400, 403)
+    assert "Only verified Police officers can join this space." in page
+    token = csrf_token_on(member_client, link)
+    response = member_client.post(link, data={"csrf_token": token, "accept_rules": "y"})
+    assert response.status_code == 403
     assert membership(member, space) is None
 
 
 def test_banned_member_cannot_come_back_through_an_invitation(
     sign_in, make_user, hidden_space, owner
 ):
-    from moderation.services import ban_member
-
     person = make_user("troublemaker")
     banned = admit(person, hidden_space)
     ban_member(owner, hidden_space, banned.id, "Shared screenshots outside.")
@@ -387,7 +411,8 @@ def test_banned_member_cannot_come_back_through_an_invitation(
     assert "You cannot accept this invitation" in client.get(link).get_data(as_text=True)
     token = csrf_token_on(client, link)
     response = client.post(link, data={"csrf_token": token, "accept_rules": "y"})
-    assert response.status_code == 400
+    assert response.status_code == 403
+    assert "You are banned from this space" in response.get_data(as_text=True)
     assert membership(person, hidden_space).status == MembershipStatus.BANNED
 
 
@@ -425,7 +450,7 @@ def test_the_last_owner_cannot_leave(sign_in, owner, make_space):
     space = make_space("open", owner=owner)
     client = sign_in(owner)
     response = client.submit("/s/open", {}, action="/s/open/leave", follow_redirects=True)
-    assert "only owner" in response.get_data(as_text=True)
+    assert "A space must keep at least one owner." in response.get_data(as_text=True)
     assert membership(owner, space).role == Role.OWNER
 
 

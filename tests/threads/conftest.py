@@ -2,20 +2,7 @@
 
 import pytest
 
-from forum.extensions import db
-from forum.spaces.services import admit
-from moderation.services import create_space
-from tests.spaces.conftest import settings as space_settings
-
-
-@pytest.fixture
-def make_space(app):
-    def make(slug="talk", owner=None, **overrides):
-        space = create_space(None, slug, space_settings(**overrides), owner=owner)
-        db.session.commit()
-        return space
-
-    return make
+from tests.factories import add_member, make_space
 
 
 @pytest.fixture
@@ -24,10 +11,9 @@ def owner(make_user):
 
 
 @pytest.fixture
-def space(make_space, owner, member):
+def space(app, owner, member):
     space = make_space("talk", owner=owner, name="Talk Space", identity_mode="choice")
-    admit(member, space)
-    db.session.commit()
+    add_member(space, member)
     return space
 
 
@@ -39,9 +25,11 @@ def start_thread(
     identity="pseudonym",
     **extra,
 ):
+    """Start a thread through the new-thread form, as a member would."""
     data = {"title": title, "body": body, "identity": identity} | extra
     return client.submit(f"/s/{slug}/new", data)
 
 
 def reply(client, post_id, body="A reply.", identity="pseudonym", **extra):
+    """Reply through the reply form, as a member would."""
     return client.submit(f"/p/{post_id}/reply", {"body": body, "identity": identity} | extra)

@@ -9,10 +9,11 @@ from forum import identity
 from forum.extensions import db
 from forum.limits import current_limiter
 from forum.models import Membership, Persona, PersonaKind, Post, Thread
-from forum.spaces.services import admit
-from forum.threads import queries, services
-from moderation.services import set_thread_locked, update_space_settings
-from tests.spaces.conftest import settings
+from forum.spaces.membership import admit
+from forum.spaces.settings import update_space_settings
+from forum.threads import services, trees
+from moderation.services import set_thread_locked
+from tests.factories import space_settings as settings
 from tests.threads.conftest import reply, start_thread
 
 
@@ -89,7 +90,7 @@ def test_identity_mode_decides_what_an_author_may_use(
         ({"title": "ab"}, "Titles are 3 to 200 characters long."),
         ({"title": "x" * 201}, "Titles are at most 200 characters."),
         ({"body": "   "}, "Please write something before posting."),
-        ({"content_warning": "x" * 201}, "Field cannot be longer than 200 characters."),
+        ({"content_warning": "x" * 201}, "Content warnings are at most 200 characters."),
     ],
 )
 def test_bad_thread_input_gets_a_clear_error_and_keeps_the_text(
@@ -174,18 +175,18 @@ def test_deep_branches_continue_on_their_own_page(member_client, space, app):
     current_limiter().enabled = False
     url = new_thread(member_client)
     parent = first_post_id(member_client, url)
-    for depth in range(1, queries.DEPTH_CAP + 3):
+    for depth in range(1, trees.DEPTH_CAP + 3):
         reply(member_client, parent, body=f"Depth {depth}")
         parent = db.session.scalar(select(Post.id).where(Post.body_source == f"Depth {depth}"))
     page = member_client.get(url).get_data(as_text=True)
-    assert f"Depth {queries.DEPTH_CAP}<" in page
-    assert f"Depth {queries.DEPTH_CAP + 1}<" not in page
+    assert f"Depth {trees.DEPTH_CAP}<" in page
+    assert f"Depth {trees.DEPTH_CAP + 1}<" not in page
     link = re.search(r'href="([^"]+/branch/\d+)">Continue this thread', page).group(1)
     branch = member_client.get(link).get_data(as_text=True)
-    assert f"Depth {queries.DEPTH_CAP + 1}<" in branch
+    assert f"Depth {trees.DEPTH_CAP + 1}<" in branch
     # The permalink of a deep post lands on a page that shows it.
     deep = db.session.scalar(
-        select(Post.id).where(Post.body_source == f"Depth {queries.DEPTH_CAP + 2}")
+        select(Post.id).where(Post.body_source == f"Depth {trees.DEPTH_CAP + 2}")
     )
     target = member_client.get(f"/p/{deep}").headers["Location"]
     assert f"#p{deep}" in target
@@ -196,18 +197,18 @@ def test_long_threads_page_by_top_level_replies(member_client, space, app):
     current_limiter().enabled = False
     url = new_thread(member_client)
     first = first_post_id(member_client, url)
-    for n in range(queries.TOP_LEVEL_PER_PAGE + 2):
+    for n in range(trees.TOP_LEVEL_PER_PAGE + 2):
         reply(member_client, first, body=f"Top {n}")
     last_top = db.session.scalar(select(Post.id).where(Post.body_source == "Top 0"))
     reply(member_client, last_top, body="Nested under the first")
     page_one = member_client.get(url).get_data(as_text=True)
     assert "Top 0<" in page_one and "Nested under the first" in page_one
-    assert f"Top {queries.TOP_LEVEL_PER_PAGE}<" not in page_one
+    assert f"Top {trees.TOP_LEVEL_PER_PAGE}<" not in page_one
     page_two = member_client.get(url + "?page=2").get_data(as_text=True)
-    assert f"Top {queries.TOP_LEVEL_PER_PAGE}<" in page_two
+    assert f"Top {trees.TOP_LEVEL_PER_PAGE}<" in page_two
     assert "Top 0<" not in page_two
     late = db.session.scalar(
-        select(Post.id).where(Post.body_source == f"Top {queries.TOP_LEVEL_PER_PAGE + 1}")
+        select(Post.id).where(Post.body_source == f"Top {trees.TOP_LEVEL_PER_PAGE + 1}")
     )
     assert "page=2" in member_client.get(f"/p/{late}").headers["Location"]
 
@@ -224,7 +225,7 @@ def test_locked_thread_refuses_replies_and_keeps_the_text(member_client, space, 
         f"/p/{first}/reply",
         data={"csrf_token": token, "body": "My unsent thoughts.", "identity": "pseudonym"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
     page = response.get_data(as_text=True)
     assert "This thread is locked" in page
     assert "My unsent thoughts." in page
@@ -321,7 +322,8 @@ def test_delete_leaves_a_placeholder_and_the_replies(member_client, space, sign_
     db.session.commit()
     reply(sign_in(other), parent, body="Child reply")
 
-    response = member_client.submit(url, {}, action=f"/p/{parent}/delete")
+    assert f'href="/p/{parent}/delete"' in member_client.get(url).get_data(as_text=True)
+    response = member_client.submit(f"/p/{parent}/delete", {}, action=f"/p/{parent}/delete")
     assert response.status_code == 302
     page = member_client.get(url).get_data(as_text=True)
     assert "[deleted]" in page

@@ -5,9 +5,8 @@ import re
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Thread
-from forum.spaces.services import admit
-from moderation.models import ActionKind, ModAction
+from forum.models import ActionKind, ModAction, Thread
+from forum.spaces.membership import admit
 from tests.threads.conftest import start_thread
 
 

@@ -12,8 +12,8 @@ from forum.limits import current_limiter
 from forum.models import PersonaKind, Post, PostStatus, Space, Thread
 from forum.models.post import path_segment
 from forum.models.types import utcnow
-from forum.spaces.services import admit
-from forum.threads import queries, services
+from forum.spaces.membership import admit
+from forum.threads import services, trees
 
 # A page that needs more statements than this has an N+1 or a missing join somewhere.
 CEILING = 12
@@ -185,8 +185,8 @@ def test_thread_page_runs_the_same_queries_at_10_and_500_posts(
     bulk_grow(thread, people, 490)
     posts, top_level, deepest = shape(thread)
     assert posts == 500
-    assert top_level > 2 * queries.TOP_LEVEL_PER_PAGE  # several pages of top-level replies
-    assert deepest > queries.DEPTH_CAP + 1  # some branches continue on a page of their own
+    assert top_level > 2 * trees.TOP_LEVEL_PER_PAGE  # several pages of top-level replies
+    assert deepest > trees.DEPTH_CAP + 1  # some branches continue on a page of their own
 
     for name, client in viewers.items():
         large = measure(client, count_queries, url)

@@ -1,0 +1,19 @@
+"""The form every one-button action shares: leave, withdraw, lock, delete, sign out."""
+
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token: a POST that carries no other input."""
+
+
+def confirm_form_for_viewer() -> ConfirmForm | None:
+    """A blank confirm form for a signed-in viewer; None for visitors, who are shown no button,
+    since building one puts a CSRF token in the session: a cookie set on every page view."""
+    return ConfirmForm(formdata=None) if current_user.is_authenticated else None
+
+
+def confirmed() -> bool:
+    """Whether the request carries a valid confirm form (a CSRF token of this session)."""
+    return ConfirmForm().validate_on_submit()

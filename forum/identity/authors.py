@@ -1,0 +1,62 @@
+"""Authors: what a page shows of a persona. A handle, never the account behind a pseudonym.
+
+Pages read authors as plain columns joined to their rows: `author_columns()` and `join_author()`
+build the SQL, `author()` the view object. The account behind a persona is joined only for a
+named persona (its verified label) and compared, never selected, to mark the viewer's own posts.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, bindparam, case, literal
+
+from forum.models import Persona, PersonaKind, User
+
+
+@dataclass(slots=True)
+class Author:
+    handle: str
+    is_pseudonym: bool
+    label: str | None  # a verified label, shown on named posts only
+    is_you: bool  # the viewer's own post: marked without naming the account
+
+
+def _label_for_named():
+    # Only a named persona's account label is read; a pseudonym's account is never joined.
+    return case((Persona.kind == PersonaKind.NAMED, User.label), else_=None)
+
+
+def is_viewer_clause(signed_in: bool):
+    """SQL truth: the persona is the viewer's own (bound as `viewer_id`)."""
+    return (Persona.user_id == bindparam("viewer_id")) if signed_in else literal(False)
+
+
+def author_columns(signed_in: bool) -> tuple:
+    """The columns an Author is made of, for a statement joined with join_author()."""
+    return (
+        Persona.handle,
+        Persona.kind,
+        _label_for_named().label("label"),
+        is_viewer_clause(signed_in).label("is_you"),
+    )
+
+
+def viewer_parameters(viewer: User) -> dict:
+    """The bound parameters every statement built with author_columns() takes."""
+    return {"viewer_id": viewer.id} if viewer.is_authenticated else {}
+
+
+def join_author(statement, persona_column):
+    """Join the persona in `persona_column`, and the account of a named persona only."""
+    return statement.join(Persona, Persona.id == persona_column).outerjoin(
+        User, and_(User.id == Persona.user_id, Persona.kind == PersonaKind.NAMED)
+    )
+
+
+def author(row) -> Author:
+    """The Author of a row selected with author_columns()."""
+    return Author(
+        handle=row.handle,
+        is_pseudonym=row.kind == PersonaKind.PSEUDONYM,
+        label=row.label,
+        is_you=bool(row.is_you),
+    )

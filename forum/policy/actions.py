@@ -1,0 +1,35 @@
+"""Every action the policy answers for, named by what the viewer would do."""
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    # Site (no target)
+    CREATE_SPACE = "create_space"
+    MANAGE_USERS = "manage_users"  # the admin pages: accounts, the list of verified labels
+    # A space (target: Space)
+    SEE_SPACE = "see_space"  # know it exists: its name, description, rules, join control
+    READ_SPACE = "read_space"  # its threads and posts
+    JOIN_SPACE = "join_space"  # open spaces: join after accepting the rules
+    REQUEST_TO_JOIN = "request_to_join"
+    ACCEPT_INVITATION = "accept_invitation"
+    ACCEPT_RULES = "accept_rules"  # a member accepts the space's current rules
+    LEAVE_SPACE = "leave_space"
+    VIEW_MEMBERS = "view_members"  # the roster, by username
+    REVIEW_REQUESTS = "review_requests"
+    MANAGE_INVITATIONS = "manage_invitations"
+    EDIT_SPACE_SETTINGS = "edit_space_settings"
+    START_THREAD = "start_thread"
+    # A member of a space (target: Membership)
+    MODERATE_MEMBER = "moderate_member"  # remove, ban, unban
+    CHANGE_ROLE = "change_role"  # promote, demote
+    # A thread (target: Thread)
+    READ_THREAD = "read_thread"
+    REPLY = "reply"
+    LOCK_THREAD = "lock_thread"  # lock and unlock
+    PIN_THREAD = "pin_thread"  # pin and unpin
+    # A post (target: Post)
+    READ_POST = "read_post"
+    EDIT_POST = "edit_post"
+    DELETE_POST = "delete_post"
+    VIEW_REVISIONS = "view_revisions"

@@ -1,0 +1,54 @@
+"""Load and authorise in one call: what the viewer may not know exists answers 404.
+
+A listed space may admit that a page exists and refuse it (403, with the reason); a hidden
+space, a thread or post the viewer may not read, and anything that does not exist answer 404,
+the same way, so no answer tells them apart.
+"""
+
+from flask import abort
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import Post, Space, Thread, User
+from forum.policy.actions import Action
+from forum.policy.rules import check
+
+
+def _refuse(space: Space, reason) -> None:
+    if reason.status == 404 or space.is_hidden:
+        abort(404)
+    abort(reason.status, reason.message)
+
+
+def get_space_or_404(viewer: User, slug: str, action: Action = Action.SEE_SPACE) -> Space:
+    """The space at this address when the viewer may see it and take the action."""
+    space = db.session.scalar(select(Space).where(Space.slug == slug))
+    if space is None or check(viewer, Action.SEE_SPACE, space) is not None:
+        abort(404)
+    if action != Action.SEE_SPACE and (reason := check(viewer, action, space)):
+        _refuse(space, reason)
+    return space
+
+
+def get_thread_or_404(viewer: User, space: Space, thread_id: int) -> Thread:
+    """The thread of this space (already loaded for the viewer) when the viewer may read it."""
+    thread = db.session.get(Thread, thread_id)
+    if thread is None or thread.space_id != space.id:
+        abort(404)
+    if reason := check(viewer, Action.READ_THREAD, thread):
+        _refuse(space, reason)
+    return thread
+
+
+def get_post_or_404(viewer: User, post_id: int) -> tuple[Post, Thread, Space]:
+    """The post with its thread and space, when the viewer may read the post."""
+    post = db.session.get(Post, post_id)
+    if post is None:
+        abort(404)
+    space = db.session.get(Space, post.space_id)
+    if check(viewer, Action.SEE_SPACE, space) is not None:
+        abort(404)
+    thread = get_thread_or_404(viewer, space, post.thread_id)
+    if reason := check(viewer, Action.READ_POST, post):
+        _refuse(space, reason)
+    return post, thread, space

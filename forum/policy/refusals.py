@@ -1,0 +1,69 @@
+"""Why the policy refuses: each reason in words fit to show the viewer, with its HTTP status."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from forum.errors import DomainError
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an action is refused. `status` 404 means "answer as if it did not exist"."""
+
+    code: str
+    message: str
+    status: int = 403
+
+
+class Refusal(DomainError):
+    """The policy refused; `reason` says why, and the message is the reason's words."""
+
+    def __init__(self, reason: Reason):
+        self.reason = reason
+        super().__init__(reason.message, status=reason.status)
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%d %B %Y, %H:%M} UTC"
+
+
+NOT_FOUND = Reason("not_found", "There is nothing here.", 404)
+SIGN_IN = Reason("sign_in", "Please sign in first.")
+NOT_ADMIN = Reason("not_admin", "Only site admins can do that.")
+MEMBERS_ONLY = Reason("members_only", "The discussions in this space are for its members only.")
+NOT_A_MEMBER = Reason("not_a_member", "Only members of this space can do that. Join it first.")
+ALREADY_MEMBER = Reason("already_member", "You are already a member of this space.")
+REQUEST_WAITING = Reason("request_waiting", "Your request to join is waiting for a moderator.")
+NOT_OPEN = Reason("not_open", "This space is not open to join: it takes requests or invitations.")
+NOT_BY_REQUEST = Reason("not_by_request", "This space does not take requests to join.")
+NOT_STAFF = Reason("not_staff", "Only the space's moderators can do that.")
+NOT_OWNER = Reason("not_owner", "Only the space's owners may change roles.")
+NOT_YOURSELF = Reason("not_yourself", "You cannot do that to your own membership.")
+OUTRANKED = Reason("outranked", "You may not moderate this member.")
+LOCKED = Reason("locked", "This thread is locked: it takes no new replies.")
+POST_GONE = Reason(
+    "post_gone", "That post was deleted or removed, so it takes no replies or edits."
+)
+NOT_AUTHOR = Reason("not_author", "Only the post's author can do that.")
+RULES_NOT_ACCEPTED = Reason(
+    "rules_not_accepted",
+    "This space's rules have changed since you joined. Please read them and tick the box to "
+    "accept them; what you wrote is kept below.",
+    400,  # a box left unticked on the form, like any other field to fill in
+)
+
+
+def suspended(until: datetime) -> Reason:
+    return Reason("suspended", f"Your account is suspended until {_when(until)}.")
+
+
+def banned(until: datetime | None) -> Reason:
+    ending = f" until {_when(until)}" if until else ""
+    return Reason("banned", f"You are banned from this space{ending}.")
+
+
+def label_required(label: str) -> Reason:
+    return Reason(
+        "label_required",
+        f"Only verified {label}s can join this space. Labels are granted by the site's admins.",
+    )

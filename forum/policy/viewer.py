@@ -1,0 +1,67 @@
+"""The viewer's standing, read once per request: their memberships and their own personas.
+
+A page asks the policy many questions about one viewer (may they reply, is this post theirs,
+are they staff here). Each answer comes from this context, loaded with one query per kind on
+first use, instead of one query per question. Services that add or remove a membership or a
+persona call forget(), so the next question reads the new state.
+"""
+
+from functools import cached_property
+
+from flask import g, has_app_context
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import Membership, Persona, Space, User
+
+
+class ViewerContext:
+    def __init__(self, user_id: int):
+        self.user_id = user_id
+
+    @cached_property
+    def memberships(self) -> dict[int, Membership]:
+        """The viewer's membership rows, whatever their status, by space id."""
+        rows = db.session.scalars(select(Membership).where(Membership.user_id == self.user_id))
+        return {membership.space_id: membership for membership in rows}
+
+    @cached_property
+    def persona_spaces(self) -> dict[int, int]:
+        """The space of each of the viewer's own personas, by persona id."""
+        rows = db.session.execute(
+            select(Persona.id, Persona.space_id).where(Persona.user_id == self.user_id)
+        )
+        return {persona_id: space_id for persona_id, space_id in rows}
+
+
+_NOBODY = None
+
+
+def context_of(viewer: User) -> ViewerContext | None:
+    """The viewer's context for this request; None for visitors, who have no standing."""
+    if not viewer.is_authenticated:
+        return _NOBODY
+    if not has_app_context():
+        return ViewerContext(viewer.id)
+    contexts = g.setdefault("viewer_contexts", {})
+    if viewer.id not in contexts:
+        contexts[viewer.id] = ViewerContext(viewer.id)
+    return contexts[viewer.id]
+
+
+def membership_of(viewer: User, space: Space) -> Membership | None:
+    """The viewer's membership row in the space, whatever its status, or None."""
+    context = context_of(viewer)
+    return None if context is None else context.memberships.get(space.id)
+
+
+def owns_persona(viewer: User, persona_id: int) -> bool:
+    """Whether the persona is one of the viewer's own."""
+    context = context_of(viewer)
+    return context is not None and persona_id in context.persona_spaces
+
+
+def forget() -> None:
+    """Drop every cached context after a service adds or removes a membership or persona."""
+    if has_app_context():
+        g.pop("viewer_contexts", None)

@@ -1,0 +1,128 @@
+"""Invitation links: made and withdrawn by a space's staff, accepted by the person holding one."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from forum import audit, policy
+from forum.extensions import db
+from forum.models import ActionKind, Invitation, Membership, Space, User
+from forum.models.types import utcnow
+from forum.policy import Action
+from forum.spaces.membership import ACCEPT_THE_RULES, SpaceError, admit
+
+NOTE_MAX_LENGTH = 100
+MAX_USES = 1000
+SHORTEST, LONGEST = timedelta(hours=1), timedelta(days=90)
+
+
+def hash_invitation_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    invitation: Invitation
+    token: str  # shown to its maker once; only its hash is kept
+
+
+def create_invitation(
+    actor: User, space: Space, *, expires_in: timedelta, max_uses: int, note: str = ""
+) -> NewInvitation:
+    """Make an invitation link; the token is returned once and only its hash is kept."""
+    policy.require(actor, Action.MANAGE_INVITATIONS, space)
+    if not SHORTEST <= expires_in <= LONGEST:
+        raise SpaceError("An invitation lasts between one hour and 90 days.")
+    if not 1 <= max_uses <= MAX_USES:
+        raise SpaceError(f"An invitation can be used between 1 and {MAX_USES} times.")
+    token = secrets.token_urlsafe(24)
+    invitation = Invitation(
+        space_id=space.id,
+        token_hash=hash_invitation_token(token),
+        created_by_id=actor.id,
+        note=note.strip()[:NOTE_MAX_LENGTH],
+        expires_at=utcnow() + expires_in,
+        max_uses=max_uses,
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    audit.record(
+        actor,
+        ActionKind.INVITATION_CREATED,
+        space=space,
+        changes={
+            "invitation": invitation.id,
+            "max_uses": max_uses,
+            "expires_at": invitation.expires_at.isoformat(timespec="minutes"),
+        },
+    )
+    return NewInvitation(invitation, token)
+
+
+def revoke_invitation(actor: User, space: Space, invitation_id: int) -> Invitation:
+    """Withdraw an invitation link so nobody else can use it."""
+    policy.require(actor, Action.MANAGE_INVITATIONS, space)
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.space_id != space.id:
+        raise SpaceError("That invitation does not exist.")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        db.session.flush()
+        audit.record(
+            actor,
+            ActionKind.INVITATION_REVOKED,
+            space=space,
+            changes={"invitation": invitation.id},
+        )
+    return invitation
+
+
+@dataclass(frozen=True)
+class InvitationLookup:
+    invitation: Invitation | None
+    problem: str | None
+
+
+def find_invitation(token: str) -> InvitationLookup:
+    """Find the invitation behind a link's token and say whether it can still be used."""
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_invitation_token(token))
+    )
+    if invitation is None:
+        return InvitationLookup(
+            None, "This invitation link is not valid. Check that it was copied whole."
+        )
+    return InvitationLookup(invitation, invitation.problem())
+
+
+def accept_invitation(user: User, space: Space, token: str, *, accepted_rules: bool) -> Membership:
+    """Join through an invitation link: the link must be live and the user allowed in."""
+    lookup = find_invitation(token)
+    if lookup.invitation is None or lookup.invitation.space_id != space.id:
+        raise SpaceError("This invitation link is not valid.")
+    if (membership := policy.active_membership(user, space)) is not None:
+        return membership  # a double submit, or a member following the link again
+    if lookup.problem:
+        raise SpaceError(lookup.problem, status=410)
+    policy.require(user, Action.ACCEPT_INVITATION, space)
+    if not accepted_rules:
+        raise SpaceError(ACCEPT_THE_RULES)
+    # One use, counted only while uses remain: two people racing for the last use can't both win.
+    counted = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == lookup.invitation.id,
+            Invitation.use_count < Invitation.max_uses,
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+        .values(use_count=Invitation.use_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if counted.rowcount != 1:
+        raise SpaceError("This invitation has just been used up or withdrawn.", status=410)
+    db.session.refresh(lookup.invitation)
+    return admit(user, space)

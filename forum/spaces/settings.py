@@ -1,0 +1,137 @@
+"""A space's settings: what each may be, and changing them (staff), with every change logged."""
+
+import re
+from dataclasses import dataclass, fields
+
+from sqlalchemy import select
+
+from forum import audit, labels, markup, policy
+from forum.extensions import db
+from forum.models import (
+    ActionKind,
+    IdentityMode,
+    JoinPolicy,
+    Premoderation,
+    Space,
+    User,
+    Visibility,
+)
+from forum.models.space import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, SLUG_MAX_LENGTH
+from forum.policy import Action
+from forum.spaces.membership import SpaceError, recount_members
+
+RULES_MAX_LENGTH = 20_000
+SLOW_MODE_MAX_SECONDS = 86_400
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+RESERVED_SLUGS = frozenset({"new", "admin", "mod", "api", "static", "search", "settings"})
+
+
+@dataclass
+class SpaceSettings:
+    name: str
+    description: str
+    rules: str
+    visibility: Visibility
+    join_policy: JoinPolicy
+    required_label: str | None
+    identity_mode: IdentityMode
+    premoderation: Premoderation
+    slow_mode_seconds: int
+    flag_hide_threshold: int
+
+
+def normalise_text(text: str) -> str:
+    """Text as the site keeps it: browsers send CRLF line ends, which say nothing new."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def check_slug(slug: str) -> str:
+    """A new space's address, lower-cased, when it is well-formed and free."""
+    slug = slug.strip().lower()
+    if not 2 <= len(slug) <= SLUG_MAX_LENGTH or not SLUG_PATTERN.fullmatch(slug):
+        raise SpaceError(
+            f"A space's address is 2 to {SLUG_MAX_LENGTH} lower-case letters, digits and "
+            "single hyphens, e.g. 'youth-workers'."
+        )
+    if slug in RESERVED_SLUGS:
+        raise SpaceError("That address is reserved. Please choose another.")
+    if db.session.scalar(select(Space.id).where(Space.slug == slug)) is not None:
+        raise SpaceError("A space with that address already exists.")
+    return slug
+
+
+def checked_values(settings: SpaceSettings) -> dict:
+    """The settings as the space's column values, each within its bounds, or SpaceError."""
+    name = " ".join(settings.name.split())
+    description = normalise_text(settings.description)
+    rules = normalise_text(settings.rules)
+    if not 2 <= len(name) <= NAME_MAX_LENGTH:
+        raise SpaceError(f"A space's name is 2 to {NAME_MAX_LENGTH} characters long.")
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise SpaceError(
+            f"A space's description is at most {DESCRIPTION_MAX_LENGTH} characters long."
+        )
+    if len(rules) > RULES_MAX_LENGTH:
+        raise SpaceError(f"Please keep the rules under {RULES_MAX_LENGTH:,} characters.")
+    if settings.visibility == Visibility.HIDDEN and settings.join_policy != JoinPolicy.INVITE:
+        raise SpaceError(
+            "A hidden space can only be joined by invitation: nobody else can find it."
+        )
+    if not 0 <= settings.slow_mode_seconds <= SLOW_MODE_MAX_SECONDS:
+        raise SpaceError(
+            f"Slow mode is between 0 seconds (off) and one day ({SLOW_MODE_MAX_SECONDS})."
+        )
+    if not 1 <= settings.flag_hide_threshold <= 100:
+        raise SpaceError("The flag threshold is between 1 and 100 flags.")
+    return {
+        "name": name,
+        "description": description,
+        "rules": rules,
+        "visibility": Visibility(settings.visibility),
+        "join_policy": JoinPolicy(settings.join_policy),
+        "required_label": labels.resolve_label(settings.required_label),
+        "identity_mode": IdentityMode(settings.identity_mode),
+        "premoderation": Premoderation(settings.premoderation),
+        "slow_mode_seconds": settings.slow_mode_seconds,
+        "flag_hide_threshold": settings.flag_hide_threshold,
+    }
+
+
+def apply_values(space: Space, values: dict) -> list[str]:
+    """Copy checked values onto the space; return the names of the settings that changed."""
+    changed = [key for key, value in values.items() if getattr(space, key) != value]
+    for key in changed:
+        setattr(space, key, values[key])
+    if "rules" in changed:
+        space.rules_html = markup.render(space.rules)
+    return changed
+
+
+def current_settings(space: Space) -> SpaceSettings:
+    """The space's settings as they stand, to fill the settings form."""
+    return SpaceSettings(
+        **{field.name: getattr(space, field.name) for field in fields(SpaceSettings)}
+    )
+
+
+def update_space_settings(actor: User, space: Space, settings: SpaceSettings) -> list[str]:
+    """Change a space's settings; a change to the rules text asks members to accept again."""
+    policy.require(actor, Action.EDIT_SPACE_SETTINGS, space)
+    values = checked_values(settings)
+    label = values["required_label"]
+    if label not in (None, space.required_label) and not actor.is_admin and actor.label != label:
+        # Staff without the new label would lose the space the moment they saved.
+        raise SpaceError(
+            f"You do not hold the label {label!r}, so requiring it would shut you out of the "
+            "space. Ask a site admin to make this change."
+        )
+    changed = apply_values(space, values)
+    if not changed:
+        return changed
+    if "rules" in changed:
+        space.rules_version += 1
+    if "required_label" in changed:
+        recount_members(space)
+    db.session.flush()
+    audit.record(actor, ActionKind.SETTINGS_CHANGED, space=space, changes={"changed": changed})
+    return changed

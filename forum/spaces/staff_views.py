@@ -1,0 +1,250 @@
+"""Running a space (its staff's side): the roster and roles, requests, invitations, settings."""
+
+from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from forum import headers
+from forum.errors import DomainError
+from forum.extensions import db
+from forum.forms import confirm_form_for_viewer, confirmed
+from forum.models import Membership, Role, Space, User
+from forum.pagination import page_number
+from forum.policy import Action, get_space_or_404
+from forum.spaces import forms, membership, queries
+from forum.spaces.invitations import create_invitation, revoke_invitation
+from forum.spaces.settings import current_settings, update_space_settings
+from forum.spaces.views import bp
+
+NEW_INVITATION_KEY = "new_invitation_to_show"
+
+
+def render_staff_page(space: Space, template: str, status: int = 200, **context):
+    """A staff page of the space, kept out of shared caches as the space requires."""
+    page = render_template(template, space=space, **context)
+    return headers.private_to_space(make_response(page, status), space)
+
+
+def _errors_above_the_list(form: FlaskForm, row_shown: bool) -> list[str]:
+    """A row form's refusals go above the list: the row may be gone or offer no such form."""
+    errors = list(form.form_errors)
+    if not row_shown:  # decided by someone else, removed, or on another page
+        errors += [error for field in form for error in field.errors]
+    return errors
+
+
+def _refused(form: FlaskForm, error: DomainError) -> int:
+    """Put the refusal on the form; return the status to answer with."""
+    db.session.rollback()  # nothing of a refused use case may reach the page
+    form.form_errors.append(error.message)
+    return error.status
+
+
+# Members and roles
+
+
+def _role_form(m: Membership) -> forms.RoleForm:
+    return forms.RoleForm(prefix=f"m{m.id}-role", formdata=None, data={"role": m.role})
+
+
+def _render_members(
+    space: Space, failed: tuple[int, forms.RoleForm] | None = None, status: int = 200
+):
+    roster = queries.member_roster(space, page_number())
+    role_forms = {m.id: _role_form(m) for m in roster.items}
+    page_errors = []
+    if failed is not None:
+        membership_id, form = failed
+        page_errors = _errors_above_the_list(form, membership_id in role_forms)
+        if membership_id in role_forms:
+            role_forms[membership_id] = form
+    return render_staff_page(
+        space,
+        "spaces/members.html",
+        status,
+        roster=roster,
+        role_forms=role_forms,
+        open_row=failed[0] if failed else None,
+        page_errors=page_errors,
+    )
+
+
+@bp.route("/s/<slug>/members")
+@login_required
+def members(slug):
+    return _render_members(get_space_or_404(current_user, slug, Action.VIEW_MEMBERS))
+
+
+@bp.route("/s/<slug>/members/<int:membership_id>/role", methods=["POST"])
+@login_required
+def change_role(slug, membership_id):
+    space = get_space_or_404(current_user, slug, Action.VIEW_MEMBERS)
+    form = forms.RoleForm(prefix=f"m{membership_id}-role")
+    status = 400
+    if form.validate_on_submit():
+        try:
+            changed = membership.change_role(
+                current_user, space, membership_id, Role(form.role.data)
+            )
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            db.session.commit()
+            name = db.session.get(User, changed.user_id).username
+            article = "an" if changed.role == Role.OWNER else "a"
+            flash(f"{name} is now {article} {changed.role}.", "success")
+            return redirect(url_for("spaces.members", slug=space.slug, page=page_number()))
+    return _render_members(space, failed=(membership_id, form), status=status)
+
+
+# Join requests
+
+
+def _render_requests(
+    space: Space, failed: tuple[int, forms.DecideRequestForm] | None = None, status: int = 200
+):
+    pending = queries.pending_requests(space, page_number())
+    row_forms = {
+        m.id: forms.DecideRequestForm(prefix=f"r{m.id}", formdata=None) for m in pending.items
+    }
+    page_errors = []
+    if failed is not None:
+        membership_id, form = failed
+        page_errors = _errors_above_the_list(form, membership_id in row_forms)
+        if membership_id in row_forms:
+            row_forms[membership_id] = form
+    return render_staff_page(
+        space,
+        "spaces/requests.html",
+        status,
+        pending=pending,
+        row_forms=row_forms,
+        page_errors=page_errors,
+    )
+
+
+@bp.route("/s/<slug>/requests")
+@login_required
+def requests(slug):
+    return _render_requests(get_space_or_404(current_user, slug, Action.REVIEW_REQUESTS))
+
+
+@bp.route("/s/<slug>/requests/<int:membership_id>", methods=["POST"])
+@login_required
+def decide_request(slug, membership_id):
+    space = get_space_or_404(current_user, slug, Action.REVIEW_REQUESTS)
+    form = forms.DecideRequestForm(prefix=f"r{membership_id}")
+    status = 400
+    if form.validate_on_submit():
+        try:
+            decided = membership.decide_request(
+                current_user,
+                space,
+                membership_id,
+                approve=form.approve,
+                reason=form.reason.data or "",
+            )
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            db.session.commit()
+            name = db.session.get(User, decided.user_id).username
+            flash(
+                f"{name} is now a member."
+                if form.approve
+                else f"The request of {name} is declined.",
+                "success",
+            )
+            return redirect(url_for("spaces.requests", slug=space.slug, page=page_number()))
+    return _render_requests(space, failed=(membership_id, form), status=status)
+
+
+# Invitations
+
+
+def _render_invitations(space: Space, form: forms.InvitationForm, status: int = 200):
+    new_link = None
+    shown = session.get(NEW_INVITATION_KEY)
+    if shown and shown.get("slug") == space.slug:
+        session.pop(NEW_INVITATION_KEY)
+        new_link = url_for(
+            "spaces.invitation", slug=space.slug, token=shown["token"], _external=True
+        )
+    response = render_staff_page(
+        space,
+        "spaces/invitations.html",
+        status,
+        form=form,
+        new_link=new_link,
+        invitations=queries.space_invitations(space, page_number()),
+        confirm_form=confirm_form_for_viewer(),
+    )
+    # The one-time link is a secret: the page stays out of every cache, even for public spaces.
+    return headers.no_store(response)
+
+
+@bp.route("/s/<slug>/invites", methods=["GET", "POST"])
+@login_required
+def invitations(slug):
+    space = get_space_or_404(current_user, slug, Action.MANAGE_INVITATIONS)
+    if request.method == "GET":
+        return _render_invitations(space, forms.InvitationForm(formdata=None))
+    form = forms.InvitationForm()
+    status = 400
+    if form.validate_on_submit():
+        try:
+            created = create_invitation(
+                current_user,
+                space,
+                expires_in=form.lifetime,
+                max_uses=form.max_uses,
+                note=form.note.data or "",
+            )
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            db.session.commit()
+            session[NEW_INVITATION_KEY] = {"slug": space.slug, "token": created.token}
+            flash("The invitation is ready. Copy the link now: it is shown only once.", "success")
+            return redirect(url_for("spaces.invitations", slug=space.slug))
+    return _render_invitations(space, form, status)
+
+
+@bp.route("/s/<slug>/invites/<int:invitation_id>/revoke", methods=["POST"])
+@login_required
+def withdraw_invitation(slug, invitation_id):
+    space = get_space_or_404(current_user, slug, Action.MANAGE_INVITATIONS)
+    if not confirmed():
+        abort(400)
+    try:
+        revoke_invitation(current_user, space, invitation_id)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("The invitation is withdrawn: its link no longer works.", "success")
+    return redirect(url_for("spaces.invitations", slug=space.slug, page=page_number()))
+
+
+# Settings
+
+
+@bp.route("/s/<slug>/settings", methods=["GET", "POST"])
+@login_required
+def settings(slug):
+    space = get_space_or_404(current_user, slug, Action.EDIT_SPACE_SETTINGS)
+    if request.method == "GET":
+        form = forms.SettingsForm(formdata=None).fill_from(current_settings(space))
+        return render_staff_page(space, "spaces/settings.html", form=form)
+    form = forms.SettingsForm()
+    status = 400
+    if form.validate_on_submit():
+        try:
+            changed = update_space_settings(current_user, space, form.to_settings())
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            db.session.commit()
+            flash("The settings are saved." if changed else "Nothing changed.", "success")
+            return redirect(url_for("spaces.settings", slug=space.slug))
+    return render_staff_page(space, "spaces/settings.html", status, form=form)
