@@ -1,7 +1,10 @@
-"""The form every one-button action shares: leave, withdraw, lock, delete, sign out."""
+"""The one confirm form of one-button actions, and refusals shown on the form that asked."""
 
 from flask_login import current_user
 from flask_wtf import FlaskForm
+
+from forum.errors import DomainError
+from forum.extensions import db
 
 
 class ConfirmForm(FlaskForm):
@@ -17,3 +20,11 @@ def confirm_form_for_viewer() -> ConfirmForm | None:
 def confirmed() -> bool:
     """Whether the request carries a valid confirm form (a CSRF token of this session)."""
     return ConfirmForm().validate_on_submit()
+
+
+def refuse(form: FlaskForm, error: DomainError) -> int:
+    """Show a use case's refusal on the form that asked for it, undoing whatever the use case
+    began; return the status to answer with. The form keeps everything the person wrote."""
+    db.session.rollback()
+    form.form_errors.append(error.message)
+    return error.status

@@ -1,5 +1,4 @@
-"""Moderation: conduct. Sanctions on members, thread lock and pin; flags, the queue, decisions,
-appeals, watched words and the reveal come next, each in a module of its own."""
+"""Moderation: conduct. Sanctions on members, thread lock and pin; the queue comes next."""
 
 from flask import Flask
 

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from forum import headers
 from forum.errors import DomainError
 from forum.extensions import db
-from forum.forms import confirmed
+from forum.forms import confirmed, refuse
 from forum.models import User
 from forum.models.types import utcnow
 from forum.policy import Action, check, get_space_or_404, get_thread_or_404
@@ -73,9 +73,7 @@ def sanction(slug, membership_id, kind):
         try:
             message = chosen.apply(current_user, space, membership_id, form)
         except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = error.status
+            status = refuse(form, error)
         else:
             db.session.commit()
             flash(message, "success")

@@ -141,9 +141,20 @@ def test_seed_demo_if_empty_leaves_a_used_database_alone(app, make_user, tmp_pat
     result = run(app, "seed-demo", "--if-empty")
     assert result.exit_code == 0
     assert "already has users" in result.output
+    assert "No demo accounts were made here" in result.output
     assert db.session.scalar(select(User).where(User.username == "demo_steward")) is None
     assert db.session.scalars(select(Space)).all() == []
     assert not (tmp_path / "demo-accounts.txt").exists()
+
+
+def test_the_second_make_run_says_where_the_demo_accounts_are(app, seeded, tmp_path):
+    # `make run` seeds with --if-empty every time: the second time it points at the file.
+    result = run(app, "seed-demo", "--if-empty")
+    assert result.exit_code == 0
+    assert "already has users" in result.output
+    assert f"The demo accounts and their passwords are in {tmp_path / 'demo-accounts.txt'}." in (
+        " ".join(result.output.split())
+    )
 
 
 def test_seed_demo_refuses_to_run_twice_with_a_clear_message(app, seeded):

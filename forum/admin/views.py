@@ -17,6 +17,7 @@ from forum.admin.forms import (
 )
 from forum.errors import DomainError
 from forum.extensions import db
+from forum.forms import refuse
 from forum.models import Label, User
 from forum.pagination import page_number
 from forum.policy import Action, check
@@ -113,9 +114,7 @@ def set_label(user_id: int):
         try:
             services.set_label(current_user, user, form.chosen_label(), note=form.note.data)
         except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = error.status
+            status = refuse(form, error)
         else:
             db.session.commit()
             flash(_label_outcome(user, before), "success")
@@ -140,9 +139,7 @@ def add_label():
         try:
             label = services.add_label(current_user, form.name.data)
         except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = error.status
+            status = refuse(form, error)
         else:
             db.session.commit()
             flash(f"The label {label.name!r} is on the list.", "success")
@@ -160,9 +157,7 @@ def rename_label(label_id: int):
         try:
             label = services.rename_label(current_user, label_id, form.name.data)
         except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = error.status
+            status = refuse(form, error)
         else:
             db.session.commit()
             flash(f"The label is now called {label.name!r}.", "success")
@@ -181,9 +176,7 @@ def new_space():
                 current_user, form.slug.data, form.to_settings(), owner=form.owner_user
             )
         except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = error.status
+            status = refuse(form, error)
         else:
             db.session.commit()
             flash(f"Created {space.name}.", "success")

@@ -65,5 +65,6 @@ def banned(until: datetime | None) -> Reason:
 def label_required(label: str) -> Reason:
     return Reason(
         "label_required",
-        f"Only verified {label}s can join this space. Labels are granted by the site's admins.",
+        f"Only people holding the verified label “{label}” can join this space. Labels are "
+        "granted by the site's admins.",
     )

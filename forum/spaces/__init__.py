@@ -1,5 +1,4 @@
-"""Spaces: the directory and a space's page, membership from the member's side and the staff's
-(roster and roles, requests, invitations, settings)."""
+"""Spaces: the directory, a space's page, joining it, and running it (staff's side)."""
 
 from flask import Flask
 

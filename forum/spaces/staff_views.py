@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from forum import headers
 from forum.errors import DomainError
 from forum.extensions import db
-from forum.forms import confirm_form_for_viewer, confirmed
+from forum.forms import confirm_form_for_viewer, confirmed, refuse
 from forum.models import Membership, Role, Space, User
 from forum.pagination import page_number
 from forum.policy import Action, get_space_or_404
@@ -31,13 +31,6 @@ def _errors_above_the_list(form: FlaskForm, row_shown: bool) -> list[str]:
     if not row_shown:  # decided by someone else, removed, or on another page
         errors += [error for field in form for error in field.errors]
     return errors
-
-
-def _refused(form: FlaskForm, error: DomainError) -> int:
-    """Put the refusal on the form; return the status to answer with."""
-    db.session.rollback()  # nothing of a refused use case may reach the page
-    form.form_errors.append(error.message)
-    return error.status
 
 
 # Members and roles
@@ -87,7 +80,7 @@ def change_role(slug, membership_id):
                 current_user, space, membership_id, Role(form.role.data)
             )
         except DomainError as error:
-            status = _refused(form, error)
+            status = refuse(form, error)
         else:
             db.session.commit()
             name = db.session.get(User, changed.user_id).username
@@ -145,7 +138,7 @@ def decide_request(slug, membership_id):
                 reason=form.reason.data or "",
             )
         except DomainError as error:
-            status = _refused(form, error)
+            status = refuse(form, error)
         else:
             db.session.commit()
             name = db.session.get(User, decided.user_id).username
@@ -201,7 +194,7 @@ def invitations(slug):
                 note=form.note.data or "",
             )
         except DomainError as error:
-            status = _refused(form, error)
+            status = refuse(form, error)
         else:
             db.session.commit()
             session[NEW_INVITATION_KEY] = {"slug": space.slug, "token": created.token}
@@ -242,7 +235,7 @@ def settings(slug):
         try:
             changed = update_space_settings(current_user, space, form.to_settings())
         except DomainError as error:
-            status = _refused(form, error)
+            status = refuse(form, error)
         else:
             db.session.commit()
             flash("The settings are saved." if changed else "Nothing changed.", "success")

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from forum import headers, policy
 from forum.errors import DomainError
 from forum.extensions import db
-from forum.forms import confirm_form_for_viewer, confirmed
+from forum.forms import confirm_form_for_viewer, confirmed, refuse
 from forum.models import JoinPolicy, MembershipStatus, Space
 from forum.pagination import page_number
 from forum.policy import Action, get_space_or_404
@@ -61,8 +61,7 @@ def join(slug):
     try:
         membership.join_space(current_user, space, accepted_rules=form.accept_rules.data)
     except DomainError as error:
-        form.form_errors.append(error.message)
-        return render_space(space, error.status, join_form=form)
+        return render_space(space, refuse(form, error), join_form=form)
     db.session.commit()
     flash(f"Welcome to {space.name}.", "success")
     return redirect(url_for("spaces.space", slug=space.slug))
@@ -77,8 +76,7 @@ def _request_to_join(space: Space):
                 current_user, space, form.note.data, accepted_rules=form.accept_rules.data
             )
         except DomainError as error:
-            form.form_errors.append(error.message)
-            status = error.status
+            status = refuse(form, error)
         else:
             db.session.commit()
             flash("Your request is sent. The space's moderators will decide soon.", "success")
@@ -138,8 +136,7 @@ def invitation(slug, token):
                 current_user, space, token, accepted_rules=form.accept_rules.data
             )
         except DomainError as error:
-            form.form_errors.append(error.message)
-            status = error.status
+            status = refuse(form, error)
         else:
             db.session.commit()
             flash(f"Welcome to {space.name}.", "success")

@@ -75,6 +75,15 @@ class _IdentityForm(FlaskForm):
         if not self.identity.data:
             self.identity.data = choices[0][0]
 
+    def post_fields(self) -> dict:
+        """What the posting use cases take from the form, beyond a thread's title."""
+        return {
+            "body": self.body.data,
+            "kind": self.identity.data,
+            "content_warning": self.content_warning.data or "",
+            "accept_rules": self.accept_rules.data,
+        }
+
 
 class NewThreadForm(_IdentityForm):
     title = _title()

@@ -13,14 +13,7 @@ from sqlalchemy import Boolean, and_, bindparam, case, func, literal, or_, selec
 
 from forum import policy
 from forum.extensions import db
-from forum.identity.authors import (
-    Author,
-    author,
-    author_columns,
-    is_viewer_clause,
-    join_author,
-    viewer_parameters,
-)
+from forum.identity import authors
 from forum.models import Persona, PersonaKind, Post, PostStatus, Space, Thread, User
 from forum.pagination import Page
 from forum.policy import posts as post_rule
@@ -39,13 +32,14 @@ class ThreadSummary:
     content_warning: str | None
     reply_count: int
     last_activity_at: datetime
-    author: Author | None  # None with the title
+    author: authors.Author | None  # None with the title
     space_slug: str = ""
     space_name: str = ""
 
 
 def _title_shown(signed_in: bool, is_staff):
-    return post_rule.body_shown_clause(Thread.status, is_viewer_clause(signed_in), is_staff)
+    is_you = authors.is_viewer_clause(signed_in)
+    return post_rule.body_shown_clause(Thread.status, is_you, is_staff)
 
 
 def _summary_columns(signed_in: bool, is_staff) -> tuple:
@@ -60,13 +54,13 @@ def _summary_columns(signed_in: bool, is_staff) -> tuple:
         Thread.content_warning,
         Thread.reply_count,
         Thread.last_activity_at,
-        *author_columns(signed_in),
+        *authors.author_columns(signed_in),
     )
 
 
 def _listed_threads(signed_in: bool, is_staff):
     """Threads the viewer may see in a list: readable ones, and gone ones that have replies."""
-    is_you = is_viewer_clause(signed_in)
+    is_you = authors.is_viewer_clause(signed_in)
     return or_(
         _title_shown(signed_in, is_staff),
         and_(post_rule.listed_clause(Thread.status, is_you, is_staff), Thread.reply_count > 0),
@@ -83,7 +77,7 @@ def _summary(row) -> ThreadSummary:
         content_warning=row.content_warning if row.title_shown else None,
         reply_count=row.reply_count,
         last_activity_at=row.last_activity_at,
-        author=author(row) if row.title_shown else None,
+        author=authors.author(row) if row.title_shown else None,
     )
 
 
@@ -92,9 +86,11 @@ def _space_threads_statements(signed_in: bool):
     """The count and the page of a space's threads, for signed-in viewers or visitors."""
     is_staff = bindparam("viewer_is_staff", type_=Boolean)
     in_space = and_(Thread.space_id == bindparam("space_id"), _listed_threads(signed_in, is_staff))
-    count = join_author(select(func.count()).select_from(Thread), Thread.persona_id).where(in_space)
+    count = authors.join_author(select(func.count()).select_from(Thread), Thread.persona_id).where(
+        in_space
+    )
     rows = (
-        join_author(select(*_summary_columns(signed_in, is_staff)), Thread.persona_id)
+        authors.join_author(select(*_summary_columns(signed_in, is_staff)), Thread.persona_id)
         .where(in_space)
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
         .limit(bindparam("limit"))
@@ -109,7 +105,7 @@ def space_threads(viewer: User, space: Space, page: int) -> Page:
     parameters = {
         "space_id": space.id,
         "viewer_is_staff": policy.is_space_staff(viewer, space),
-        **viewer_parameters(viewer),
+        **authors.viewer_parameters(viewer),
     }
     total = db.session.scalar(count, parameters)
     number = Page.clamp(page, total, THREADS_PER_PAGE)
@@ -125,7 +121,7 @@ def recent_threads(viewer: User, limit: int = 10) -> list[ThreadSummary]:
     signed_in = viewer.is_authenticated
     is_staff = policy.staff_spaces_clause(viewer, Thread.space_id)
     statement = (
-        join_author(
+        authors.join_author(
             select(*_summary_columns(signed_in, is_staff), Space.slug, Space.name),
             Thread.persona_id,
         )
@@ -135,7 +131,7 @@ def recent_threads(viewer: User, limit: int = 10) -> list[ThreadSummary]:
         .limit(limit)
     )
     summaries = []
-    for row in db.session.execute(statement, viewer_parameters(viewer)):
+    for row in db.session.execute(statement, authors.viewer_parameters(viewer)):
         summary = _summary(row)
         summary.space_slug, summary.space_name = row.slug, row.name
         summaries.append(summary)
@@ -153,7 +149,11 @@ class ProfilePost:
     space_slug: str
     space_name: str
     body_html: str
+    content_warning: str | None
     created_at: datetime
+    # A profile lists visible posts only: shown as any reader of the thread sees them.
+    status: str = PostStatus.VISIBLE
+    shows_body: bool = True
 
 
 def named_posts(viewer: User, user: User, page: int) -> Page:
@@ -182,6 +182,7 @@ def named_posts(viewer: User, user: User, page: int) -> Page:
                 Post.id,
                 Post.thread_id,
                 Post.body_html,
+                Post.content_warning,
                 Post.created_at,
                 Thread.title,
                 Space.slug,
@@ -194,7 +195,14 @@ def named_posts(viewer: User, user: User, page: int) -> Page:
     )
     posts = [
         ProfilePost(
-            row.id, row.thread_id, row.title, row.slug, row.name, row.body_html, row.created_at
+            row.id,
+            row.thread_id,
+            row.title,
+            row.slug,
+            row.name,
+            row.body_html,
+            row.content_warning,
+            row.created_at,
         )
         for row in rows
     ]

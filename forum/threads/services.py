@@ -79,23 +79,14 @@ class Draft:
     content_warning: str | None
 
 
-def _checked_draft(
-    user: User, space: Space, *, body: str, kind: str, content_warning: str | None, accept_rules
-) -> Draft:
-    """Every check a post in the space needs after the policy's, in the order people fix them."""
-    body = clean_body(body)
-    content_warning = clean_content_warning(content_warning)
+def _persona_kind(space: Space, kind: str) -> PersonaKind:
     try:
         persona_kind = PersonaKind(kind)
     except ValueError:
         persona_kind = None
     if persona_kind not in identity.allowed_kinds(space):
         raise PostingError("Please choose how you appear: this space does not allow that identity.")
-    membership = policy.active_membership(user, space)
-    if not accept_rules and not membership.has_accepted_current_rules(space):
-        raise Refusal(refusals.RULES_NOT_ACCEPTED)
-    _check_slow_mode(user, space)
-    return Draft(persona_kind, body, content_warning)
+    return persona_kind
 
 
 def _check_slow_mode(user: User, space: Space) -> None:
@@ -125,13 +116,23 @@ def _spend_budget(user: User, *, new_thread: bool) -> None:
     budget.spend(f"user:{user.id}")
 
 
-def _write(user: User, space: Space, draft: Draft) -> Persona:
-    """The first writes of a post: the rules accepted with it, and the persona on first use."""
+def _accepted(
+    user: User, space: Space, body, kind, content_warning, accept_rules, new_thread: bool
+) -> tuple[Draft, Persona]:
+    """Every check a post needs after the policy's, in the order people fix them, with the rate
+    limit spent last; then the post's first writes: the rules accepted with it, and the persona
+    on first use."""
+    body, content_warning = clean_body(body), clean_content_warning(content_warning)
+    draft = Draft(_persona_kind(space, kind), body, content_warning)
     membership = policy.active_membership(user, space)
+    if not accept_rules and not membership.has_accepted_current_rules(space):
+        raise Refusal(refusals.RULES_NOT_ACCEPTED)
+    _check_slow_mode(user, space)
+    _spend_budget(user, new_thread=new_thread)
     membership.rules_version_accepted = max(
         membership.rules_version_accepted or 0, space.rules_version
     )
-    return identity.persona_for(user, space, draft.kind)
+    return draft, identity.persona_for(user, space, draft.kind)
 
 
 def _new_post(thread: Thread, parent: Post | None, persona: Persona, draft: Draft) -> Post:
@@ -166,17 +167,7 @@ def start_thread(
     """Start a thread in the space under the chosen identity."""
     policy.require(user, Action.START_THREAD, space)
     title = clean_title(title)
-    draft = _checked_draft(
-        user,
-        space,
-        body=body,
-        kind=kind,
-        content_warning=content_warning,
-        accept_rules=accept_rules,
-    )
-    _spend_budget(user, new_thread=True)
-
-    persona = _write(user, space, draft)
+    draft, persona = _accepted(user, space, body, kind, content_warning, accept_rules, True)
     now = utcnow()
     thread = Thread(
         space_id=space.id,
@@ -210,17 +201,7 @@ def post_reply(
     policy.require(user, Action.READ_POST, parent)
     if parent.status in GONE_STATUSES:
         raise Refusal(refusals.POST_GONE)
-    draft = _checked_draft(
-        user,
-        space,
-        body=body,
-        kind=kind,
-        content_warning=content_warning,
-        accept_rules=accept_rules,
-    )
-    _spend_budget(user, new_thread=False)
-
-    persona = _write(user, space, draft)
+    draft, persona = _accepted(user, space, body, kind, content_warning, accept_rules, False)
     while parent.depth >= MAX_DEPTH:
         parent = db.session.get(Post, parent.parent_id)
     post = _new_post(thread, parent, persona, draft)

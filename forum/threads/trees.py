@@ -15,14 +15,7 @@ from sqlalchemy import Boolean, and_, bindparam, case, func, literal, or_, selec
 
 from forum import policy
 from forum.extensions import db
-from forum.identity.authors import (
-    Author,
-    author,
-    author_columns,
-    is_viewer_clause,
-    join_author,
-    viewer_parameters,
-)
+from forum.identity import authors
 from forum.models import GONE_STATUSES, Persona, Post, PostStatus, Space, Thread, User
 from forum.models.post import PATH_SEGMENT_WIDTH, SUBTREE_END
 from forum.pagination import Page
@@ -76,7 +69,7 @@ class PostView:
     content_warning: str | None
     created_at: datetime
     edited_at: datetime | None
-    author: Author
+    author: authors.Author
     can_reply: bool = False
     can_edit: bool = False
     can_delete: bool = False
@@ -161,13 +154,15 @@ def _viewer_bounds(viewer: User, thread: Thread) -> dict:
     return {
         "thread_id": thread.id,
         "viewer_is_staff": policy.is_space_staff(viewer, space),
-        **viewer_parameters(viewer),
+        **authors.viewer_parameters(viewer),
     }
 
 
 def _listed_posts(signed_in: bool):
     return post_rule.listed_clause(
-        Post.status, is_viewer_clause(signed_in), bindparam("viewer_is_staff", type_=Boolean)
+        Post.status,
+        authors.is_viewer_clause(signed_in),
+        bindparam("viewer_is_staff", type_=Boolean),
     )
 
 
@@ -185,7 +180,9 @@ def _post_rows_statement(signed_in: bool, shape: str):
     """Posts of a thread in path order: the first post alone ("first"), the first post and the
     branches of a page's top-level replies ("page"), or one post's branch ("branch")."""
     shown = post_rule.body_shown_clause(
-        Post.status, is_viewer_clause(signed_in), bindparam("viewer_is_staff", type_=Boolean)
+        Post.status,
+        authors.is_viewer_clause(signed_in),
+        bindparam("viewer_is_staff", type_=Boolean),
     )
     columns = (
         Post.id,
@@ -202,7 +199,9 @@ def _post_rows_statement(signed_in: bool, shape: str):
         Post.created_at,
         Post.edited_at,
     )
-    statement = join_author(select(*columns, *author_columns(signed_in)), Post.persona_id)
+    statement = authors.join_author(
+        select(*columns, *authors.author_columns(signed_in)), Post.persona_id
+    )
     if shape == "first":
         condition = Post.depth == 0
     elif shape == "page":
@@ -240,7 +239,7 @@ def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[Po
             row.content_warning,
             row.created_at,
             row.edited_at,
-            author(row),
+            authors.author(row),
         )
         if row.status not in GONE_STATUSES:
             view.can_reply = can_reply and row.status == PostStatus.VISIBLE

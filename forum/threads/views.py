@@ -1,21 +1,13 @@
 """Thread pages and post actions: new thread, read, reply, edit, delete, revisions, permalinks."""
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forum import headers, identity, policy
 from forum.errors import DomainError
 from forum.extensions import db
-from forum.forms import ConfirmForm, confirm_form_for_viewer
+from forum.forms import ConfirmForm, confirm_form_for_viewer, refuse
 from forum.models import PersonaKind, PostRevision, Space, Thread
 from forum.pagination import page_number
 from forum.policy import Action, get_post_or_404, get_space_or_404, get_thread_or_404
@@ -60,10 +52,8 @@ def _reply_form(space: Space) -> forms.ReplyForm:
 
 
 def _refused(form, error: DomainError) -> tuple[int, dict]:
-    """Put a refusal on the form; the caller re-renders it with everything the person wrote."""
-    db.session.rollback()
-    form.form_errors.append(error.message)
-    return error.status, getattr(error, "headers", {})
+    """Put a refusal on the form, with a rate limit's Retry-After for the response."""
+    return refuse(form, error), getattr(error, "headers", {})
 
 
 # Reading
@@ -139,13 +129,7 @@ def new_thread(slug):
     if form.validate_on_submit():
         try:
             thread = services.start_thread(
-                current_user,
-                space,
-                title=form.title.data,
-                body=form.body.data,
-                kind=form.identity.data,
-                content_warning=form.content_warning.data or "",
-                accept_rules=form.accept_rules.data,
+                current_user, space, title=form.title.data, **form.post_fields()
             )
         except DomainError as error:
             status, extra_headers = _refused(form, error)
@@ -174,14 +158,7 @@ def reply(post_id):
     status, extra_headers = 200, {}
     if form.validate_on_submit():
         try:
-            post = services.post_reply(
-                current_user,
-                parent,
-                body=form.body.data,
-                kind=form.identity.data,
-                content_warning=form.content_warning.data or "",
-                accept_rules=form.accept_rules.data,
-            )
+            post = services.post_reply(current_user, parent, **form.post_fields())
         except DomainError as error:
             status, extra_headers = _refused(form, error)
         else:

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import User
 from tests.factories import PASSWORD
-from tests.support.pages import recovery_code
+from tests.support.pages import csrf_token, recovery_code
 
 NEW_PASSWORD = "violet harbour engine 7"
 
@@ -26,7 +26,9 @@ def reload(user):
 
 def test_settings_need_a_signed_in_user(client):
     assert client.get("/settings").headers["Location"] == "/login?next=%2Fsettings"
-    assert client.post("/settings/password").status_code in (302, 400)
+    token = csrf_token(client, "/login")
+    response = client.post("/settings/password", data={"csrf_token": token})
+    assert response.headers["Location"] == "/login?next=%2Fsettings%2Fpassword"
 
 
 def test_change_password_needs_the_current_one(member_client, member):

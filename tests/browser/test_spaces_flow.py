@@ -80,7 +80,7 @@ def test_practitioner_joins_a_hidden_labelled_space_through_an_invitation_link(
     expect(officer_page.get_by_text("You are a member of this space.")).to_be_visible()
     expect(officer_page.get_by_role("heading", name="Threads")).to_be_visible()
     expect(
-        officer_page.get_by_text("This space includes 2 verified Police officers.")
+        officer_page.get_by_text("Verified labels among the members: Police officer (2).")
     ).to_be_visible()
 
     # Someone without the label, holding the same link, is told who the space is for.
@@ -88,7 +88,9 @@ def test_practitioner_joins_a_hidden_labelled_space_through_an_invitation_link(
     sign_in(civilian_page, civilian.username, PASSWORD)
     civilian_page.goto(link)
     expect(
-        civilian_page.get_by_text("Only verified Police officers can join this space.")
+        civilian_page.get_by_text(
+            "holding the verified label “Police officer” can join", exact=False
+        )
     ).to_be_visible()
     expect(civilian_page.get_by_role("button", name="Accept the invitation")).to_have_count(0)
 

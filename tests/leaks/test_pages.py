@@ -268,18 +268,42 @@ def _bindings(world: World) -> list[dict]:
     return bindings + [{"username": name} for name in usernames]
 
 
-def crawl(world: World) -> list[tuple[str, str]]:
-    """(endpoint, URL) for every GET page whose arguments the world can fill in."""
+def crawl(world: World, *, of_space: str | None = None) -> list[tuple[str, str]]:
+    """(endpoint, URL) for every GET page whose arguments the world can fill in; with
+    `of_space`, only the pages of that space's threads and posts."""
     adapter = world.app.url_map.bind("localhost")
     urls = {}
     for rule in world.app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
         for binding in [{}, *_bindings(world)]:
+            if of_space and (binding.get("slug") != of_space or "thread_id" not in binding):
+                continue
+            if of_space and not ({"thread_id", "post_id"} & set(rule.arguments)):
+                continue
             if set(rule.arguments) <= set(binding):
                 values = {name: binding[name] for name in rule.arguments}
                 urls[adapter.build(rule.endpoint, values)] = rule.endpoint
     return sorted((endpoint, url) for url, endpoint in urls.items())
+
+
+@pytest.mark.parametrize("viewer", ["visitor", "admin"])
+def test_the_threads_and_posts_of_a_closed_space_are_closed_to_non_members(world, viewer):
+    """Refuge is for its members: to a visitor and to a site admin who is not one, every page
+    of its threads and posts is refused (or asks a visitor to sign in), and shows none of it."""
+    pages = crawl(world, of_space="refuge")
+    assert {endpoint for endpoint, _ in pages} >= {
+        "threads.thread", "threads.branch", "threads.permalink", "threads.reply", "threads.edit",
+        "threads.revisions", "threads.delete",
+    }  # fmt: skip
+    for _, url in pages:
+        response = _get(world, viewer, url)
+        body = response.get_data(as_text=True)
+        if viewer == "visitor" and response.status_code == 302:
+            assert response.headers["Location"].startswith("/login?next="), url
+            continue
+        assert response.status_code in (403, 404), f"GET {url} as {viewer}: {response.status_code}"
+        assert "Harbour lights" not in body and "PSEUDO-R0" not in body, url
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)

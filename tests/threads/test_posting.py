@@ -249,6 +249,26 @@ def test_reply_rate_limit_answers_429_and_keeps_the_text(member_client, space, a
     assert "three, kept for later" in page
 
 
+def test_a_new_thread_refused_by_its_limit_says_which_limit_at_the_top_of_the_form(
+    member_client, space, app
+):
+    app.config["RATELIMIT_NEW_THREAD_NEW_ACCOUNT"] = "2 per hour"
+    new_thread(member_client, title="First of the hour")
+    new_thread(member_client, title="Second of the hour")
+    response = start_thread(member_client, title="Third, kept", body="Kept body.")
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    form = page[page.index('<form method="post" novalidate class="post-form">') :]
+    # The refusal opens the form, before any field, and names the limit.
+    errors = form.index('<div class="form-errors" role="alert">')
+    assert errors < form.index('name="title"')
+    assert re.search(
+        r"New accounts may start 2 threads an hour\. Try again in \d+ (hours?|minutes?|seconds?)\.",
+        form[errors:],
+    )
+    assert 'value="Third, kept"' in form and "Kept body." in form
+
+
 def test_slow_mode_says_when_to_post_again(member_client, space, owner):
     update_space_settings(owner, space, settings(name="Talk Space", slow_mode_seconds=120))
     db.session.commit()
