@@ -1,8 +1,8 @@
 """Load and authorise in one call: what the viewer may not know exists answers 404.
 
-A listed space may admit that a page exists and refuse it (403, with the reason); a hidden
-space, a thread or post the viewer may not read, and anything that does not exist answer 404,
-the same way, so no answer tells them apart.
+A listed space may admit that one of its pages exists and refuse it (403, with the reason); a
+hidden space, a thread or post the viewer may not read, and anything that does not exist answer
+404, the same way, so no answer tells them apart or counts them.
 """
 
 from flask import abort
@@ -35,8 +35,8 @@ def get_thread_or_404(viewer: User, space: Space, thread_id: int) -> Thread:
     thread = db.session.get(Thread, thread_id)
     if thread is None or thread.space_id != space.id:
         abort(404)
-    if reason := check(viewer, Action.READ_THREAD, thread):
-        _refuse(space, reason)
+    if check(viewer, Action.READ_THREAD, thread) is not None:
+        abort(404)  # a thread of a members-only space is no more there than a made-up one
     return thread
 
 
@@ -49,6 +49,6 @@ def get_post_or_404(viewer: User, post_id: int) -> tuple[Post, Thread, Space]:
     if check(viewer, Action.SEE_SPACE, space) is not None:
         abort(404)
     thread = get_thread_or_404(viewer, space, post.thread_id)
-    if reason := check(viewer, Action.READ_POST, post):
-        _refuse(space, reason)
+    if check(viewer, Action.READ_POST, post) is not None:
+        abort(404)
     return post, thread, space

@@ -92,7 +92,7 @@ PAGES = {
         lambda ids: f"/s/refuge/t/{ids['thread_r']}",
         "posts",
         "refuge",
-        status={"visitor": 403, "admin": 403},
+        status={"visitor": 404, "admin": 404},  # as if it did not exist
         posts=("r_first",),
     ),
     "members-only space page": Page(lambda ids: "/s/refuge", "posts", "refuge"),
@@ -100,7 +100,7 @@ PAGES = {
         lambda ids: f"/p/{ids['r_first']}/reply",
         "posts",
         "refuge",
-        status={"visitor": LOGIN, "admin": 403},
+        status={"visitor": LOGIN, "admin": 404},
     ),
     "the author's profile": Page(lambda ids: f"/u/{USERNAME}", "author_profile"),
     "profile of another member": Page(lambda ids: "/u/other_member", "profile"),

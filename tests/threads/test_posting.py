@@ -144,9 +144,11 @@ def test_members_only_thread_is_closed_to_non_members(sign_in, make_user, make_s
     url = new_thread(sign_in(insider), slug="circle", title="Members talk")
     post_id = first_post_id(sign_in(insider), url)
     outsider = sign_in(make_user("outsider"))
-    assert outsider.get(url).status_code == 403
-    assert outsider.get(f"/p/{post_id}").status_code == 403
-    assert outsider.get(f"/p/{post_id}/reply").status_code == 403
+    # As if they did not exist: a 403 would tell an outsider which ids are members' threads.
+    for path in (url, f"/p/{post_id}", f"/p/{post_id}/reply"):
+        response = outsider.get(path)
+        assert response.status_code == 404, path
+        assert "Members talk" not in response.get_data(as_text=True)
     assert "Members talk" not in outsider.get("/s/circle").get_data(as_text=True)
     assert "Members talk" not in outsider.get("/").get_data(as_text=True)
 
@@ -413,3 +415,13 @@ def test_space_page_lists_pinned_first_then_by_activity(member_client, space, ow
     db.session.commit()
     page = member_client.get("/s/talk").get_data(as_text=True)
     assert page.index("Oldest thread") < page.index("Newest thread") < page.index("Middle thread")
+
+
+def test_a_pseudonym_is_marked_in_words_not_only_for_screen_readers(member_client, space):
+    url = new_thread(member_client, title="Marked", identity="pseudonym")
+    page = member_client.get(url).get_data(as_text=True)
+    first = page[page.index('class="post first-post"') :]
+    assert re.search(r'<span class="badge badge-pseudonym"[^>]*>pseudonym</span>', first)
+    named_url = new_thread(member_client, title="Named one", identity="named")
+    named = member_client.get(named_url).get_data(as_text=True)
+    assert "badge-pseudonym" not in named[named.index('class="post first-post"') :]
