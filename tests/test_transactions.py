@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from forum.errors import DomainError
 from forum.extensions import db
 from forum.models import (
     Invitation,
@@ -36,6 +37,7 @@ from forum.models import (
 from forum.models.types import utcnow
 from forum.spaces import invitations
 from forum.spaces.settings import current_settings, update_space_settings
+from forum.threads import services as posting
 from moderation.services import set_thread_locked
 from tests import factories
 from tests.factories import POLICE, membership_of
@@ -244,6 +246,31 @@ def test_a_refused_post_leaves_no_row_behind(app, talk, sign_in, reason, history
         assert message in text(response)
         assert data["body"].strip() in text(response)  # the words are kept for the next try
     assert bool(pseudonyms_of(talk.member, talk.space)) == had_pseudonym
+
+
+@pytest.mark.parametrize("reason", ["slow mode", "rate limit", "rules not accepted", "empty body"])
+def test_a_refused_post_makes_no_write_before_it_refuses(app, talk, reason):
+    """Not only undone by the rollback: the use case checks everything before its first write,
+    so a caller that carries on (the command line, a batch) finds nothing made in its session."""
+    if reason == "rate limit":
+        app.config["RATELIMIT_NEW_THREAD_NEW_ACCOUNT"] = "1 per hour"
+    factories.start_thread(talk.member, talk.elsewhere, title="Elsewhere first")
+    change_settings(talk, identity_mode="pseudonymous")
+    body = "   " if reason == "empty body" else "My words."
+    if reason == "slow mode":
+        change_settings(talk, slow_mode_seconds=120)
+        factories.start_thread(talk.member, talk.space, title="A first thread")
+    elif reason == "rules not accepted":
+        change_settings(talk, rules="New rule: be brief.")
+    member, space = db.session.get(User, talk.member.id), db.session.get(Space, talk.space.id)
+    accepted = membership_of(space, member).rules_version_accepted
+    personas = db.session.scalar(select(func.count()).select_from(Persona))
+    with pytest.raises(DomainError):
+        posting.start_thread(member, space, title="Refused", body=body, kind="pseudonym")
+    # Still inside the refused use case's transaction: nothing was added, changed or flushed.
+    assert not db.session.new and not db.session.dirty
+    assert db.session.scalar(select(func.count()).select_from(Persona)) == personas
+    assert membership_of(space, member).rules_version_accepted == accepted
 
 
 # Refused joins
