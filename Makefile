@@ -27,8 +27,11 @@ run: $(VENV)/.installed-app
 	@echo "Serving Safe Spaces on http://$(HOST):$(PORT)/"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# On every core, a module's tests on one worker (they share module-scoped fixtures). TEST_JOBS=0
+# runs in this process alone, e.g. to use a debugger.
+TEST_JOBS ?= auto
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadscope $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -31,6 +31,11 @@ class DomainError(Exception):
     def message(self) -> str:
         return str(self)
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """Headers the answer carries with the refusal (a rate limit's Retry-After)."""
+        return {}
+
 
 def init_app(app: Flask) -> None:
     """Render every HTTP error, including CSRF failures, with the site layout."""

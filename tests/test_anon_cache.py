@@ -3,11 +3,10 @@
 import pytest
 
 from forum import anon_cache, create_app
-from forum.admin.services import create_space
 from forum.extensions import db
 from forum.spaces.membership import admit
 from tests.conftest import settings_for_tests
-from tests.factories import space_settings as settings
+from tests.factories import make_space
 from tests.support.client import Client
 
 
@@ -18,22 +17,16 @@ def cached_app(database_uri, _schema, app):
     return cached
 
 
-def make_space(slug, name, **values):
-    space = create_space(None, slug, settings(name=name, **values))
-    db.session.commit()
-    return space
-
-
 def test_visitors_share_a_recent_rendering_of_a_public_page(cached_app):
     visitor = cached_app.test_client()
     assert "Fresh Space" not in visitor.get("/").get_data(as_text=True)
-    make_space("fresh", "Fresh Space")
+    make_space("fresh", name="Fresh Space")
     assert "Fresh Space" not in cached_app.test_client().get("/").get_data(as_text=True)
 
 
 def test_a_cached_page_expires(cached_app, monkeypatch):
     cached_app.test_client().get("/")
-    make_space("fresh", "Fresh Space")
+    make_space("fresh", name="Fresh Space")
     now = anon_cache.time.monotonic()
     monkeypatch.setattr(anon_cache.time, "monotonic", lambda: now + 31)
     assert "Fresh Space" in cached_app.test_client().get("/").get_data(as_text=True)
@@ -41,7 +34,7 @@ def test_a_cached_page_expires(cached_app, monkeypatch):
 
 def test_signed_in_people_and_visitors_with_cookies_bypass_it(cached_app, make_user):
     cached_app.test_client().get("/")
-    make_space("fresh", "Fresh Space")
+    make_space("fresh", name="Fresh Space")
     make_user("reader")
     signed_in = cached_app.test_client()
     signed_in.submit("/login", {"username": "reader", "password": "plum tiger lantern 42"})
@@ -53,7 +46,7 @@ def test_signed_in_people_and_visitors_with_cookies_bypass_it(cached_app, make_u
 
 def test_personal_pages_are_never_stored_for_visitors(cached_app, make_user):
     user = make_user("reader")
-    space = make_space("circle", "Circle", visibility="members", join_policy="request")
+    space = make_space("circle", name="Circle", visibility="members", join_policy="request")
     admit(user, space)
     db.session.commit()
     signed_in = cached_app.test_client()
@@ -70,7 +63,7 @@ def test_pages_that_set_a_cookie_or_forbid_storing_are_not_kept(cached_app):
     # Each visitor gets a session of their own, with its own CSRF token.
     assert first.headers.get("Set-Cookie") and second.headers.get("Set-Cookie")
     assert first.get_data() != second.get_data()
-    make_space("circle", "Circle", visibility="members", join_policy="request")
+    make_space("circle", name="Circle", visibility="members", join_policy="request")
     response = cached_app.test_client().get("/s/circle")
     assert response.headers["Cache-Control"] == "no-store"
     cache = cached_app.extensions["safe_spaces.anon_cache"]

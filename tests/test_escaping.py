@@ -231,8 +231,8 @@ SHOWN_AS_TEXT = {
         for page in pages
     ],
 )
-def test_typed_text_is_shown_escaped(world, text, page):
-    assert_shown_escaped(world.read(page), text, page.within)
+def test_typed_text_is_shown_escaped(hostile_world, text, page):
+    assert_shown_escaped(hostile_world.read(page), text, page.within)
 
 
 # A thread list does not show a content warning, only a badge saying there is one.
@@ -243,19 +243,19 @@ WARNING_BADGE_PAGES = [
 
 
 @pytest.mark.parametrize("page", WARNING_BADGE_PAGES, ids=str)
-def test_thread_lists_badge_a_content_warning_without_its_markup(world, page):
-    html = world.read(page)
+def test_thread_lists_badge_a_content_warning_without_its_markup(hostile_world, page):
+    html = hostile_world.read(page)
     for raw in RAW_MARKUP:
         assert raw not in html, f"{raw!r} reached the page as markup"
     assert '<span class="badge badge-cw">Content warning</span>' in html
 
 
-def test_removal_reason_is_shown_escaped_when_the_form_sends_it_back(world):
+def test_removal_reason_is_shown_escaped_when_the_form_sends_it_back(hostile_world):
     # A removal's reason is kept only in the moderation log, which no page shows: a refused
     # form (the reason too long) is where it comes back.
-    remove = "/s/{slug}/members/{member}/remove".format(**world.ids)
+    remove = "/s/{slug}/members/{member}/remove".format(**hostile_world.ids)
     too_long = f"{REMOVAL_REASON} {'x' * REASON_MAX_LENGTH}"
-    response = world.client("moderator").submit(remove, {"reason": too_long})
+    response = hostile_world.client("moderator").submit(remove, {"reason": too_long})
     assert response.status_code == 400
     assert_shown_escaped(response.get_data(as_text=True), too_long, "form")
 
@@ -278,8 +278,8 @@ RENDERED_AS_MARKDOWN = {
         for page in pages
     ],
 )
-def test_markdown_is_rendered_inert(world, page):
-    assert_rendered_inert(world.read(page))
+def test_markdown_is_rendered_inert(hostile_world, page):
+    assert_rendered_inert(hostile_world.read(page))
 
 
 # The space's name ends in an RTL override: wherever it shows, an element must isolate it, or
@@ -291,8 +291,8 @@ def test_markdown_is_rendered_inert(world, page):
         for page in {(p.viewer, p.path): p for p in SHOWN_AS_TEXT["space name"][1]}.values()
     ],
 )
-def test_space_name_is_isolated_from_the_text_around_it(world, page):
-    runs = BidiRuns(world.read(page)).runs
+def test_space_name_is_isolated_from_the_text_around_it(hostile_world, page):
+    runs = BidiRuns(hostile_world.read(page)).runs
     assert runs, "the name is not on the page"
     assert all(isolated for _, isolated in runs), [run for run, isolated in runs if not isolated]
 
@@ -342,8 +342,8 @@ def build_world(app: Flask) -> World:
         "invitee": "ivy_invitee",
     }
     users = {role: make_user(name, is_admin=role == "admin") for role, name in names.items()}
-    world = World(app, users, {"slug": SLUG, "author": names["author"]})
-    admin, moderator = world.client("admin"), world.client("moderator")
+    hostile_world = World(app, users, {"slug": SLUG, "author": names["author"]})
+    admin, moderator = hostile_world.client("admin"), hostile_world.client("moderator")
 
     # The site admin lists the label, grants it with a note, and creates the space.
     sent(admin.submit("/admin", {"name": LABEL}, action="/admin/labels"))
@@ -373,19 +373,23 @@ def build_world(app: Flask) -> World:
 
     # A thread under the author's name, with a warning; a reply with its own; then an edit.
     thread_form = {"title": TITLE, "body": BODY, "content_warning": THREAD_WARNING}
-    sent(world.client("author").submit(f"/s/{SLUG}/new", thread_form | {"identity": "named"}))
+    sent(
+        hostile_world.client("author").submit(f"/s/{SLUG}/new", thread_form | {"identity": "named"})
+    )
     thread = db.session.scalar(select(Thread).where(Thread.space_id == space.id))
     first = first_post(thread)
     reply_form = {"body": "A reply.", "content_warning": REPLY_WARNING, "identity": "pseudonym"}
-    sent(world.client("replier").submit(f"/p/{first.id}/reply", reply_form))
+    sent(hostile_world.client("replier").submit(f"/p/{first.id}/reply", reply_form))
     reply = db.session.scalar(select(Post).where(Post.parent_id == first.id))
     edit_form = thread_form | {"body": f"{BODY}\n\nEdited once."}
-    sent(world.client("author").submit(f"/p/{first.id}/edit", edit_form))
+    sent(hostile_world.client("author").submit(f"/p/{first.id}/edit", edit_form))
 
     # Two requests to join; a moderator declines one with a reason, and bans a member.
     for role, note in (("requester", REQUEST_NOTE), ("declined", "Please let me in.")):
         request_form = {"note": note, "accept_rules": "y"}
-        sent(world.client(role).submit(f"/s/{SLUG}", request_form, action=f"/s/{SLUG}/join"))
+        sent(
+            hostile_world.client(role).submit(f"/s/{SLUG}", request_form, action=f"/s/{SLUG}/join")
+        )
     declined = membership_of(space, users["declined"]).id
     decision = {f"r{declined}-reason": DECLINE_REASON, f"r{declined}-decision": "decline"}
     sent(moderator.submit(f"/s/{SLUG}/requests", decision, action=f"/s/{SLUG}/requests/{declined}"))
@@ -400,7 +404,7 @@ def build_world(app: Flask) -> World:
     ).get_data(as_text=True)
     token = re.search(rf"/s/{SLUG}/invite/([\w-]+)</code>", page).group(1)
 
-    world.ids |= {
+    hostile_world.ids |= {
         "thread": thread.id,
         "first": first.id,
         "reply": reply.id,
@@ -408,11 +412,11 @@ def build_world(app: Flask) -> World:
         "banned": banned,
         "token": token,
     }
-    return world
+    return hostile_world
 
 
 @pytest.fixture(scope="module")
-def world(database_uri, _schema) -> Iterator[World]:
+def hostile_world(database_uri, _schema) -> Iterator[World]:
     """The forum above, on an app of the module's own, emptied at the end."""
     # Nine people sign in from one address within a minute; that budget is not under test.
     app = create_app(

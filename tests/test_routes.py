@@ -497,28 +497,28 @@ def outsider(viewer: str, kind: str) -> str:
     return who(role, {"this": kind, "another": ANOTHER[kind], None: None}[where])
 
 
-def populate(world: World) -> None:
+def populate(route_world: World) -> None:
     """Build the spaces, their people, a thread and a reply in each, and the rows staff pages
     act on (a pending request, an invitation, a label), through the real services."""
     factories.make_label(LABEL)
-    world.people["outsider"] = factories.make_user("lone_outsider")
-    world.people["admin"] = factories.make_user("site_root", is_admin=True)
+    route_world.people["outsider"] = factories.make_user("lone_outsider")
+    route_world.people["admin"] = factories.make_user("site_root", is_admin=True)
     for kind in KINDS:
-        populate_space(world, kind)
-    forgetful, code = register_through_the_form(world.app, "forgetful_fern")
-    world.site = {
+        populate_space(route_world, kind)
+    forgetful, code = register_through_the_form(route_world.app, "forgetful_fern")
+    route_world.site = {
         "label": labels.find_label(LABEL).id,
-        "user": world.people["outsider"].id,
-        "username": world.people["author of public"].username,
-        "outsider_name": world.people["outsider"].username,
+        "user": route_world.people["outsider"].id,
+        "username": route_world.people["author of public"].username,
+        "outsider_name": route_world.people["outsider"].username,
         "forgetful_name": forgetful,
         "recovery_code": code,
     }
     db.session.commit()
-    world.as_built = snapshot()
+    route_world.as_built = snapshot()
 
 
-def populate_space(world: World, kind: str) -> None:
+def populate_space(route_world: World, kind: str) -> None:
     owner = factories.make_user(f"{kind}_{USERNAME_WORDS['owner']}")
     space = factories.make_space(f"{kind}-space", owner, kind, name=SPACE_NAMES[kind])
     people = {"owner": owner}
@@ -528,7 +528,7 @@ def populate_space(world: World, kind: str) -> None:
             space, people[role], Role.MODERATOR if role == "moderator" else Role.MEMBER
         )
     factories.ban(space, people["banned"], by=owner)
-    world.people |= {who(role, kind): person for role, person in people.items()}
+    route_world.people |= {who(role, kind): person for role, person in people.items()}
 
     thread = factories.start_thread(owner, space, title=f"A thread of the {kind} space")
     reply = factories.reply(people["author"], factories.first_post(thread), "The reply.")
@@ -544,7 +544,7 @@ def populate_space(world: World, kind: str) -> None:
     else:  # the space takes no requests: any membership of it names one that is not pending
         request = factories.membership_of(space, people["bystander"])
     settings = current_settings(space)
-    world.fills[kind] = {
+    route_world.fills[kind] = {
         "slug": space.slug,
         "thread": thread.id,
         "post": reply.id,
@@ -573,22 +573,22 @@ def register_through_the_form(app: Flask, username: str) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def world(database_uri, _schema) -> Iterator[World]:
+def route_world(database_uri, _schema) -> Iterator[World]:
     """One world for the module, on an app of its own."""
     with own_app(database_uri) as app:
-        world = World(app)
-        populate(world)
-        yield world
+        route_world = World(app)
+        populate(route_world)
+        yield route_world
 
 
 @pytest.fixture(autouse=True)
-def fresh_limits_and_world(world):
+def fresh_limits_and_world(route_world):
     """Each test starts with rate limits reset; after a test that changed the world (a control
     that went through, or an app that let through what it should not), it is built again."""
     current_limiter().reset()
     yield
-    if world.has_changed():
-        world.rebuild()
+    if route_world.has_changed():
+        route_world.rebuild()
 
 
 # Sending and comparing
@@ -693,8 +693,8 @@ def rule_methods(app: Flask) -> dict[str, set[str]]:
     return methods
 
 
-def test_the_table_classifies_every_route_of_the_app(world):
-    in_the_app = rule_methods(world.app)
+def test_the_table_classifies_every_route_of_the_app(route_world):
+    in_the_app = rule_methods(route_world.app)
     missing = sorted(set(in_the_app) - set(ROUTES))
     assert not missing, f"classify these routes in ROUTES: {missing}"
     assert not (gone := sorted(set(ROUTES) - set(in_the_app))), f"no longer routes: {gone}"
@@ -703,9 +703,9 @@ def test_the_table_classifies_every_route_of_the_app(world):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_each_route_is_tested_at_a_url_of_its_own(world, kind):
-    adapter = world.app.url_map.bind("localhost")
-    for values in (world.values(kind), MADE_UP):
+def test_each_route_is_tested_at_a_url_of_its_own(route_world, kind):
+    adapter = route_world.app.url_map.bind("localhost")
+    for values in (route_world.values(kind), MADE_UP):
         for endpoint, route in ROUTES.items():
             for method in route.methods:
                 assert adapter.match(route.url(values), method)[0] == endpoint
@@ -722,13 +722,13 @@ def page_cases() -> Iterator:
 
 
 @pytest.mark.parametrize(("endpoint", "kind"), list(page_cases()))
-def test_opening_a_page_changes_nothing(world, endpoint, kind):
+def test_opening_a_page_changes_nothing(route_world, endpoint, kind):
     """Whoever opens it, allowed or refused, a GET writes nothing and never fails."""
-    route, values = ROUTES[endpoint], world.values(kind)
+    route, values = ROUTES[endpoint], route_world.values(kind)
     space = kind or "public"
     for viewer in ("visitor", who("owner", space), who("author", space), "admin"):
         before = snapshot()
-        response = send(world.client(viewer), route, "GET", values)
+        response = send(route_world.client(viewer), route, "GET", values)
         assert response.status_code < 500, f"{viewer}: {text(response)}"
         assert_unchanged(before)
 
@@ -741,12 +741,12 @@ def post_routes() -> list[str]:
 
 
 @pytest.mark.parametrize("endpoint", post_routes())
-def test_a_post_without_its_csrf_token_is_refused_and_changes_nothing(world, endpoint):
+def test_a_post_without_its_csrf_token_is_refused_and_changes_nothing(route_world, endpoint):
     """Sent by someone the route would let through, a POST without a token is refused by the
     CSRF check itself (a form's own token check would answer 400 too, without its message)."""
     route = ROUTES[endpoint]
-    values = world.values(route.tested_in if route.of_a_space else None)
-    client = world.new_client(who(route.actor, route.tested_in))
+    values = route_world.values(route.tested_in if route.of_a_space else None)
+    client = route_world.new_client(who(route.actor, route.tested_in))
     before, signed_in = snapshot(), is_signed_in(client)
 
     response = send(client, route, "POST", values, with_token=False)
@@ -775,12 +775,12 @@ def closed_space_cases() -> Iterator:
 
 
 @pytest.mark.parametrize(("endpoint", "method", "kind", "viewer"), list(closed_space_cases()))
-def test_a_closed_space_refuses_everyone_outside_it(world, endpoint, method, kind, viewer):
+def test_a_closed_space_refuses_everyone_outside_it(route_world, endpoint, method, kind, viewer):
     """403 or 404, 404 without its name for a hidden space; a visitor may be sent to sign in
     first. A POST carries a valid token of the viewer's session, so the refusal is the
     route's own, not the CSRF check's."""
-    route, values = ROUTES[endpoint], world.values(kind)
-    client = world.client(outsider(viewer, kind))
+    route, values = ROUTES[endpoint], route_world.values(kind)
+    client = route_world.client(outsider(viewer, kind))
     before = snapshot()
     response = send(client, route, method, values)
     if viewer == "visitor" and route.sign_in:
@@ -813,11 +813,13 @@ def indistinguishable_cases() -> Iterator:
 
 
 @pytest.mark.parametrize(("endpoint", "kind", "viewer"), list(indistinguishable_cases()))
-def test_what_a_viewer_may_not_read_answers_like_what_does_not_exist(world, endpoint, kind, viewer):
+def test_what_a_viewer_may_not_read_answers_like_what_does_not_exist(
+    route_world, endpoint, kind, viewer
+):
     """The same status, redirect and headers as the same URL with what it names made up, and
     for a 404 the same page."""
-    route, values = ROUTES[endpoint], world.values(kind)
-    client = world.client(outsider(viewer, kind))
+    route, values = ROUTES[endpoint], route_world.values(kind)
+    client = route_world.client(outsider(viewer, kind))
     fake = made_up(route, values, kind)
     answer = comparable(answer_on_its_own(client, route, "GET", values), route.url(values))
     assert answer == comparable(answer_on_its_own(client, route, "GET", fake), route.url(fake))
@@ -826,10 +828,10 @@ def test_what_a_viewer_may_not_read_answers_like_what_does_not_exist(world, endp
 @pytest.mark.xfail(
     strict=True, reason="URLs carry threads' and posts' sequential primary keys (see docstring)"
 )
-def test_threads_and_posts_are_addressed_by_public_ids_not_their_row_ids(world):
+def test_threads_and_posts_are_addressed_by_public_ids_not_their_row_ids(route_world):
     """DESIGN.md, "Public ids": with row ids in URLs, the gap between two posts a viewer may
     read counts the posts written meanwhile in spaces they may not read, hidden ones too."""
-    author, values = world.client(who("author", "public")), world.values("public")
+    author, values = route_world.client(who("author", "public")), route_world.values("public")
     response = send(author, ROUTES["threads.reply"], "POST", values)
     assert response.status_code == 302, text(response)
     newest = db.session.scalar(select(func.max(Post.id)))
@@ -849,9 +851,9 @@ NON_ADMINS = {
 
 @pytest.mark.parametrize("viewer", NON_ADMINS)
 @pytest.mark.parametrize("endpoint", ADMIN_ROUTES)
-def test_site_admin_routes_refuse_everyone_else(world, endpoint, viewer):
-    route, values = ROUTES[endpoint], world.values()
-    client = world.client(NON_ADMINS[viewer])
+def test_site_admin_routes_refuse_everyone_else(route_world, endpoint, viewer):
+    route, values = ROUTES[endpoint], route_world.values()
+    client = route_world.client(NON_ADMINS[viewer])
     for method in route.methods:
         before = snapshot()
         response = send(client, route, method, values)
@@ -863,11 +865,11 @@ def test_site_admin_routes_refuse_everyone_else(world, endpoint, viewer):
     "endpoint",
     [e for e, route in ROUTES.items() if route.sign_in and not route.of_a_space],
 )
-def test_visitors_are_sent_to_sign_in_first(world, endpoint):
-    route, values = ROUTES[endpoint], world.values()
+def test_visitors_are_sent_to_sign_in_first(route_world, endpoint):
+    route, values = ROUTES[endpoint], route_world.values()
     for method in route.methods:
         before = snapshot()
-        response = send(world.client("visitor"), route, method, values)
+        response = send(route_world.client("visitor"), route, method, values)
         assert_sent_to_sign_in(response, route.url(values))
         assert_unchanged(before)
 
@@ -879,7 +881,7 @@ def readers_without_permission_cases() -> Iterator:
     for endpoint, route in ROUTES.items():
         for kind in KINDS if route.of_a_space else ():
             for role in route.not_for:
-                for method in set(route.methods) & set(route.not_for_methods):
+                for method in sorted(set(route.methods) & set(route.not_for_methods)):
                     yield pytest.param(
                         endpoint, method, kind, role, id=f"{kind} {method} {endpoint} {role}"
                     )
@@ -889,13 +891,13 @@ def readers_without_permission_cases() -> Iterator:
     ("endpoint", "method", "kind", "role"), list(readers_without_permission_cases())
 )
 def test_readers_without_the_permission_are_refused_and_change_nothing(
-    world, endpoint, method, kind, role
+    route_world, endpoint, method, kind, role
 ):
     """People the read rule lets in (members, staff, and anyone in a public space) but the
     route's own rule does not: a member at a staff page, a moderator changing roles, anyone
     but its author editing or deleting a post."""
-    route, values = ROUTES[endpoint], world.values(kind)
-    client = world.client(who(role, kind))
+    route, values = ROUTES[endpoint], route_world.values(kind)
+    client = route_world.client(who(role, kind))
     before = snapshot()
     response = send(client, route, method, values)
     assert response.status_code in route.refused_with, text(response)
@@ -923,15 +925,15 @@ def mismatch_cases() -> Iterator:
 
 @pytest.mark.parametrize(("endpoint", "method", "kind", "swapped"), list(mismatch_cases()))
 def test_an_object_addressed_under_the_wrong_space_answers_like_a_made_up_one(
-    world, endpoint, method, kind, swapped
+    route_world, endpoint, method, kind, swapped
 ):
     """The space's owner, who may read both spaces, asks for the public space's thread (or
     post, member, invitation) under this space's address, or for a made-up thread beside a
     real post: the answer is the one for made-up objects, and nothing changes."""
-    route, values = ROUTES[endpoint], world.values(kind)
-    client = world.client(who("owner", kind))
+    route, values = ROUTES[endpoint], route_world.values(kind)
+    client = route_world.client(who("owner", kind))
     if swapped is None:
-        mixed = values | {name: world.fills["public"][name] for name in route.objects()}
+        mixed = values | {name: route_world.fills["public"][name] for name in route.objects()}
     else:
         mixed = values | {swapped: MADE_UP[swapped]}
     reference = values | {name: MADE_UP[name] for name in route.objects()}

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum import identity, limits
+from forum import headers, identity, limits
 from forum.accounts import forms, services
 from forum.accounts.rules import AccountError
 from forum.extensions import db
@@ -40,7 +40,7 @@ def _safe_next(default: str = "/") -> str:
 def _rate_limited(template: str, error: limits.RateLimited, **context):
     """Re-render a form with what the person typed, saying when to try again."""
     body = render_template(template, rate_limit_message=str(error), **context)
-    return body, 429, {"Retry-After": str(error.retry_after)}
+    return body, error.status, error.headers
 
 
 def _start_session(user) -> None:
@@ -84,8 +84,8 @@ def recovery_code():
     code = session.pop(RECOVERY_CODE_KEY, None)
     if code is None:
         return redirect(_safe_next())
-    response = render_template("accounts/recovery_code.html", code=code, next=_safe_next())
-    return response, 200, {"Cache-Control": "no-store"}
+    page = render_template("accounts/recovery_code.html", code=code, next=_safe_next())
+    return headers.no_store(make_response(page))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -163,11 +163,8 @@ def settings():
 @login_required
 def identities():
     """The member's own handles, space by space: only they ever see this list."""
-    response = make_response(
-        render_template("accounts/identities.html", personas=identity.personas_of(current_user))
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    page = render_template("accounts/identities.html", personas=identity.personas_of(current_user))
+    return headers.no_store(make_response(page))
 
 
 @bp.route("/settings/password", methods=["POST"])

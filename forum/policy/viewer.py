@@ -34,13 +34,10 @@ class ViewerContext:
         return {persona_id: space_id for persona_id, space_id in rows}
 
 
-_NOBODY = None
-
-
 def context_of(viewer: User) -> ViewerContext | None:
     """The viewer's context for this request; None for visitors, who have no standing."""
     if not viewer.is_authenticated:
-        return _NOBODY
+        return None
     if not has_app_context():
         return ViewerContext(viewer.id)
     contexts = g.setdefault("viewer_contexts", {})

@@ -53,7 +53,7 @@ def _reply_form(space: Space) -> forms.ReplyForm:
 
 def _refused(form, error: DomainError) -> tuple[int, dict]:
     """Put a refusal on the form, with a rate limit's Retry-After for the response."""
-    return refuse(form, error), getattr(error, "headers", {})
+    return refuse(form, error), error.headers
 
 
 # Reading

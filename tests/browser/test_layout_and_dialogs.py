@@ -87,7 +87,7 @@ class World:
 
 
 @pytest.fixture
-def world(app, make_user) -> World:
+def phone_world(app, make_user) -> World:
     """Seed the spaces, people, thread and replies through the real services."""
     site_admin = make_user(ADMIN, is_admin=True)
     owner = make_user(OWNER, label=LONG_LABEL)
@@ -193,28 +193,28 @@ def assert_no_sideways_scrolling(page) -> None:
 # on an error page).
 
 
-def thread_page(world):
-    return AUTHOR, world.thread_url, LONG_WORD
+def thread_page(phone_world):
+    return AUTHOR, phone_world.thread_url, LONG_WORD
 
 
 def identities_page(_world):
     return AUTHOR, "/settings/identities", SPACE_NAMES[2]
 
 
-def space_page(world):
-    return AUTHOR, f"/s/{world.slug}", LONG_WORD
+def space_page(phone_world):
+    return AUTHOR, f"/s/{phone_world.slug}", LONG_WORD
 
 
 def front_page(_world):
     return AUTHOR, "/", SPACE_NAMES[1]
 
 
-def members_page(world):
-    return OWNER, f"/s/{world.slug}/members", LONG_WORD
+def members_page(phone_world):
+    return OWNER, f"/s/{phone_world.slug}/members", LONG_WORD
 
 
-def space_settings_page(world):
-    return OWNER, f"/s/{world.slug}/settings", SLUGS[0]
+def space_settings_page(phone_world):
+    return OWNER, f"/s/{phone_world.slug}/settings", SLUGS[0]
 
 
 def admin_page(_world):
@@ -234,8 +234,8 @@ PAGES = [
 
 @pytest.mark.parametrize("width", PHONE_WIDTHS, ids=lambda width: f"{width}px")
 @pytest.mark.parametrize("open_page", PAGES)
-def test_page_does_not_scroll_sideways_on_a_phone(page, world, tmp_path, open_page, width):
-    username, path, text = open_page(world)
+def test_page_does_not_scroll_sideways_on_a_phone(page, phone_world, tmp_path, open_page, width):
+    username, path, text = open_page(phone_world)
     page.set_viewport_size({"width": width, "height": PHONE_HEIGHT})
     sign_in(page, username, PASSWORD)
     response = page.goto(path)
@@ -246,10 +246,10 @@ def test_page_does_not_scroll_sideways_on_a_phone(page, world, tmp_path, open_pa
     assert_no_sideways_scrolling(page)
 
 
-def test_wide_markdown_table_fits_inside_a_360_pixel_screen(page, world, tmp_path):
+def test_wide_markdown_table_fits_inside_a_360_pixel_screen(page, phone_world, tmp_path):
     page.set_viewport_size({"width": 360, "height": PHONE_HEIGHT})
     sign_in(page, AUTHOR, PASSWORD)
-    page.goto(world.thread_url)
+    page.goto(phone_world.thread_url)
     table = page.locator("section.first-post .markup table")
     expect(table.locator("thead th")).to_have_count(len(COLUMNS))
     expect(table.get_by_role("link", name=LONG_URL)).to_be_attached()
@@ -270,10 +270,10 @@ def test_wide_markdown_table_fits_inside_a_360_pixel_screen(page, world, tmp_pat
 # Deleting a post ---------------------------------------------------------------------------
 
 
-def test_delete_asks_in_a_dialog_that_cancels_and_then_deletes(page, world, axe):
+def test_delete_asks_in_a_dialog_that_cancels_and_then_deletes(page, phone_world, axe):
     sign_in(page, AUTHOR, PASSWORD)
-    page.goto(world.thread_url)
-    reply = post_of(page, world.reply.id)
+    page.goto(phone_world.thread_url)
+    reply = post_of(page, phone_world.reply.id)
     expect(reply).to_contain_text("I would rather not say this")
     delete_link = reply.get_by_role("link", name="Delete")
     mark_document(page)
@@ -299,40 +299,42 @@ def test_delete_asks_in_a_dialog_that_cancels_and_then_deletes(page, world, axe)
     expect(dialog).to_be_visible()
     dialog.get_by_role("button", name="Delete").click()
 
-    expect(page).to_have_url(re.compile(rf"{world.thread_url}#p{world.reply.id}$"))
+    expect(page).to_have_url(re.compile(rf"{phone_world.thread_url}#p{phone_world.reply.id}$"))
     expect(page.get_by_text("Your post is deleted. Replies to it stay in place.")).to_be_visible()
     expect(reply.locator(".placeholder")).to_have_text("[deleted]")
     expect(reply).not_to_contain_text("I would rather not say this")
-    answer = page.locator(f"#p{world.reply.id} > details.branch #p{world.answer.id} > article")
+    answer = page.locator(
+        f"#p{phone_world.reply.id} > details.branch #p{phone_world.answer.id} > article"
+    )
     expect(answer).to_contain_text(ANSWER_BODY)
 
 
-def test_delete_without_javascript_asks_on_a_page_of_its_own(page, world, open_window):
+def test_delete_without_javascript_asks_on_a_page_of_its_own(page, phone_world, open_window):
     window = open_window(javascript=False)
     sign_in(window, AUTHOR, PASSWORD)
-    window.goto(world.thread_url)
-    reply = post_of(window, world.reply.id)
+    window.goto(phone_world.thread_url)
+    reply = post_of(window, phone_world.reply.id)
     delete_link = reply.get_by_role("link", name="Delete")
-    expect(delete_link).to_have_attribute("href", re.compile(rf"/p/{world.reply.id}/delete$"))
+    expect(delete_link).to_have_attribute("href", re.compile(rf"/p/{phone_world.reply.id}/delete$"))
 
     # The confirmation page shows the post; Cancel goes back to it and deletes nothing.
     delete_link.click()
-    expect(window).to_have_url(re.compile(rf"/p/{world.reply.id}/delete$"))
+    expect(window).to_have_url(re.compile(rf"/p/{phone_world.reply.id}/delete$"))
     expect(window.get_by_role("heading", level=1)).to_have_text("Delete this post?")
     quoted = window.get_by_role("article", name="The post you would delete")
     expect(quoted).to_contain_text("I would rather not say this")
     expect(window.get_by_role("button", name="Delete")).to_be_visible()
     window.get_by_role("link", name="Cancel").click()
-    expect(window).to_have_url(re.compile(rf"{world.thread_url}#p{world.reply.id}$"))
+    expect(window).to_have_url(re.compile(rf"{phone_world.thread_url}#p{phone_world.reply.id}$"))
     expect(reply).to_contain_text("I would rather not say this")
 
     # Delete deletes; the answer to it stays.
     reply.get_by_role("link", name="Delete").click()
     window.get_by_role("button", name="Delete").click()
-    expect(window).to_have_url(re.compile(rf"{world.thread_url}#p{world.reply.id}$"))
+    expect(window).to_have_url(re.compile(rf"{phone_world.thread_url}#p{phone_world.reply.id}$"))
     expect(reply.locator(".placeholder")).to_have_text("[deleted]")
     expect(reply).not_to_contain_text("I would rather not say this")
-    expect(post_of(window, world.answer.id)).to_contain_text(ANSWER_BODY)
+    expect(post_of(window, phone_world.answer.id)).to_contain_text(ANSWER_BODY)
 
 
 # Content warnings on replies ---------------------------------------------------------------
@@ -341,11 +343,11 @@ WARNING = "a detailed description of an injury"
 WARNED_BODY = "What I saw at the crossing that night stays with me."
 
 
-def test_reply_with_content_warning_is_folded_until_opened(page, world, open_window):
+def test_reply_with_content_warning_is_folded_until_opened(page, phone_world, open_window):
     sign_in(page, REPLIER, PASSWORD)
-    page.goto(world.thread_url)
+    page.goto(phone_world.thread_url)
     page.locator("section.first-post").get_by_role("link", name="Reply").click()
-    first_id = factories.first_post(world.thread).id
+    first_id = factories.first_post(phone_world.thread).id
     inline = page.locator(f"#inline-reply-{first_id}")
     inline.get_by_label("Your reply").fill(WARNED_BODY)
     inline.get_by_label("Content warning (optional)").fill(WARNING)
@@ -354,7 +356,7 @@ def test_reply_with_content_warning_is_folded_until_opened(page, world, open_win
 
     # The author, and a visitor who is not signed in, both find the body folded.
     visitor = open_window()
-    visitor.goto(world.thread_url)
+    visitor.goto(phone_world.thread_url)
     for window in (page, visitor):
         reply = post_of(window, reply_id)
         warning = reply.locator("details.content-warning")

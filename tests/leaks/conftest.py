@@ -262,7 +262,7 @@ def build_world(app) -> World:
         pseudonymous_texts=["PSEUDO-", "Lanterns at dusk", "Harbour lights"],
         id_is_distinctive=id_is_distinctive(author.id),
     )
-    world = World(
+    author_world = World(
         app,
         secrets,
         {
@@ -276,9 +276,9 @@ def build_world(app) -> World:
         ids,
         handles={"newcomer": handle_of(newcomer, "haven")},
     )
-    world.clients["author"] = u
+    author_world.clients["author"] = u
     app.config.update(defaults)
-    return world
+    return author_world
 
 
 @contextmanager
@@ -299,7 +299,7 @@ def own_app(database_uri: str):
 
 
 @pytest.fixture(scope="module")
-def world(database_uri, _schema) -> World:
+def author_world(database_uri, _schema) -> World:
     """The forum above, on its own app, shared by a module's read-only tests."""
     with own_app(database_uri) as app:
         yield build_world(app)

@@ -131,8 +131,8 @@ PAGES = {
 NAMES_BY_DESIGN = {"author_profile", "staff"}
 
 
-def _get(world: World, viewer: str, path: str):
-    return world.client(viewer).get(path)
+def _get(author_world: World, viewer: str, path: str):
+    return author_world.client(viewer).get(path)
 
 
 def username_scope(viewer: str, body: str) -> str:
@@ -140,8 +140,8 @@ def username_scope(viewer: str, body: str) -> str:
     return checks.author_scope(body) if viewer == "author" else body
 
 
-def check_posts_page(world: World, viewer: str, page: Page, response) -> list[str]:
-    secrets = world.secrets
+def check_posts_page(author_world: World, viewer: str, page: Page, response) -> list[str]:
+    secrets = author_world.secrets
     body = response.get_data(as_text=True)
     findings = checks.posts_page(
         response, secrets, author_view=viewer == "author", space=page.space
@@ -160,7 +160,7 @@ def check_posts_page(world: World, viewer: str, page: Page, response) -> list[st
     if response.status_code != 200:
         return findings
     for key in page.posts:
-        markup = inspect_html.post_element(body, world.ids[key])
+        markup = inspect_html.post_element(body, author_world.ids[key])
         if markup is None:
             findings.append(f"post {key} is not on the page")
             continue
@@ -185,16 +185,18 @@ def check_caching(viewer: str, page: Page, response) -> list[str]:
     return findings
 
 
-def check_page(world: World, viewer: str, page: Page, response) -> list[str]:
-    return check_caching(viewer, page, response) + check_content(world, viewer, page, response)
+def check_page(author_world: World, viewer: str, page: Page, response) -> list[str]:
+    return check_caching(viewer, page, response) + check_content(
+        author_world, viewer, page, response
+    )
 
 
-def check_content(world: World, viewer: str, page: Page, response) -> list[str]:
-    secrets = world.secrets
+def check_content(author_world: World, viewer: str, page: Page, response) -> list[str]:
+    secrets = author_world.secrets
     body = response.get_data(as_text=True)
     handles = list(secrets.handles.values())
     if page.kind == "posts" and response.status_code // 100 != 3:
-        return check_posts_page(world, viewer, page, response)
+        return check_posts_page(author_world, viewer, page, response)
     findings = checks.find_in_headers(response, secrets, handles)
     if 300 <= response.status_code < 400:
         # A redirect (a permalink, or "sign in first"): nothing of the account at all.
@@ -222,22 +224,22 @@ def check_content(world: World, viewer: str, page: Page, response) -> list[str]:
 
 @pytest.mark.parametrize("viewer", VIEWERS)
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_never_ties_the_pseudonym_to_the_account(world, name, viewer):
+def test_page_never_ties_the_pseudonym_to_the_account(author_world, name, viewer):
     page = PAGES[name]
-    path = page.path(world.ids)
-    response = _get(world, viewer, path)
+    path = page.path(author_world.ids)
+    response = _get(author_world, viewer, path)
     expected = page.status.get(viewer, 302 if page.redirects else 200)
     assert response.status_code == expected, f"GET {path} as {viewer}"
-    findings = check_page(world, viewer, page, response)
+    findings = check_page(author_world, viewer, page, response)
     if page.redirects:
         target = response.headers["Location"]
-        response = _get(world, viewer, target)
+        response = _get(author_world, viewer, target)
         assert response.status_code == 200, f"GET {target} as {viewer}"
-        findings += check_page(world, viewer, page, response)
+        findings += check_page(author_world, viewer, page, response)
     body = response.get_data(as_text=True)
     if response.status_code == 200 and page.kind == "posts" and page.shows_handle:
         readers = VIEWERS if page.space == "haven" else ["member", "moderator", "owner", "author"]
-        handle = world.secrets.handles[page.space or "haven"]
+        handle = author_world.secrets.handles[page.space or "haven"]
         if viewer in readers:
             assert handle in body, f"the post is not on {path}: the test would prove nothing"
     if response.status_code == 200 and page.kind == "author_profile":
@@ -253,8 +255,8 @@ def test_page_never_ties_the_pseudonym_to_the_account(world, name, viewer):
 
 
 # Values for the URL rules' arguments, consistent with one another.
-def _bindings(world: World) -> list[dict]:
-    ids = world.ids
+def _bindings(author_world: World) -> list[dict]:
+    ids = author_world.ids
     haven = [("thread_a", key) for key in ("a_first", "u_top2", "d10")]
     bindings = [
         {"slug": "haven", "thread_id": ids[thread], "post_id": ids[post]} for thread, post in haven
@@ -268,15 +270,15 @@ def _bindings(world: World) -> list[dict]:
     return bindings + [{"username": name} for name in usernames]
 
 
-def crawl(world: World, *, of_space: str | None = None) -> list[tuple[str, str]]:
+def crawl(author_world: World, *, of_space: str | None = None) -> list[tuple[str, str]]:
     """(endpoint, URL) for every GET page whose arguments the world can fill in; with
     `of_space`, only the pages of that space's threads and posts."""
-    adapter = world.app.url_map.bind("localhost")
+    adapter = author_world.app.url_map.bind("localhost")
     urls = {}
-    for rule in world.app.url_map.iter_rules():
+    for rule in author_world.app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
-        for binding in [{}, *_bindings(world)]:
+        for binding in [{}, *_bindings(author_world)]:
             if of_space and (binding.get("slug") != of_space or "thread_id" not in binding):
                 continue
             if of_space and not ({"thread_id", "post_id"} & set(rule.arguments)):
@@ -288,16 +290,16 @@ def crawl(world: World, *, of_space: str | None = None) -> list[tuple[str, str]]
 
 
 @pytest.mark.parametrize("viewer", ["visitor", "admin"])
-def test_the_threads_and_posts_of_a_closed_space_are_closed_to_non_members(world, viewer):
+def test_the_threads_and_posts_of_a_closed_space_are_closed_to_non_members(author_world, viewer):
     """Refuge is for its members: to a visitor and to a site admin who is not one, every page
     of its threads and posts is refused (or asks a visitor to sign in), and shows none of it."""
-    pages = crawl(world, of_space="refuge")
+    pages = crawl(author_world, of_space="refuge")
     assert {endpoint for endpoint, _ in pages} >= {
         "threads.thread", "threads.branch", "threads.permalink", "threads.reply", "threads.edit",
         "threads.revisions", "threads.delete",
     }  # fmt: skip
     for _, url in pages:
-        response = _get(world, viewer, url)
+        response = _get(author_world, viewer, url)
         body = response.get_data(as_text=True)
         if viewer == "visitor" and response.status_code == 302:
             assert response.headers["Location"].startswith("/login?next="), url
@@ -307,16 +309,16 @@ def test_the_threads_and_posts_of_a_closed_space_are_closed_to_non_members(world
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)
-def test_no_page_puts_the_account_beside_its_pseudonyms(world, viewer):
+def test_no_page_puts_the_account_beside_its_pseudonyms(author_world, viewer):
     """The generic rules, on every page: never the name (or id, or e-mail) beside a pseudonym
     or a pseudonymous post, never two of U's pseudonyms together."""
-    secrets = world.secrets
+    secrets = author_world.secrets
     handles = list(secrets.handles.values())
     findings = []
-    pages = crawl(world)
+    pages = crawl(author_world)
     assert len(pages) > 40
     for endpoint, url in pages:
-        response = _get(world, viewer, url)
+        response = _get(author_world, viewer, url)
         assert response.status_code < 500, f"GET {url} as {viewer}: {response.status_code}"
         body = response.get_data(as_text=True)
         found = checks.find_in_headers(response, secrets, handles)
@@ -338,15 +340,15 @@ def test_no_page_puts_the_account_beside_its_pseudonyms(world, viewer):
     assert not findings, f"as {viewer}:\n" + "\n".join(findings)
 
 
-def test_the_two_pseudonyms_differ_and_say_nothing_of_the_account(world):
-    haven, refuge = world.secrets.handles["haven"], world.secrets.handles["refuge"]
+def test_the_two_pseudonyms_differ_and_say_nothing_of_the_account(author_world):
+    haven, refuge = author_world.secrets.handles["haven"], author_world.secrets.handles["refuge"]
     assert haven != refuge
     for handle in (haven, refuge):
         words = set(re.findall(r"[a-z]+", handle.lower()))
         assert not words & {"zq", "secret", "user"}
-        assert str(world.secrets.user_id) not in handle
+        assert str(author_world.secrets.user_id) not in handle
     # The distinctive-id check runs: the bare number is searched for on every page.
-    assert world.secrets.id_is_distinctive
+    assert author_world.secrets.id_is_distinctive
 
 
 # Markup that depends on who wrote a post: none may, beyond the handle (and, for the author,
@@ -383,46 +385,49 @@ OTHER_VIEWERS = [viewer for viewer in VIEWERS if viewer != "author"]
 
 
 @pytest.mark.parametrize("viewer", OTHER_VIEWERS)
-def test_a_post_carries_no_id_class_or_attribute_of_its_author(world, viewer):
+def test_a_post_carries_no_id_class_or_attribute_of_its_author(author_world, viewer):
     """The author's pseudonymous reply and another member's look alike but for id, handle, text."""
-    ids, handles = world.ids, world.secrets.handles
-    body = _get(world, viewer, f"/s/haven/t/{ids['thread_a']}").get_data(as_text=True)
+    ids, handles = author_world.ids, author_world.secrets.handles
+    body = _get(author_world, viewer, f"/s/haven/t/{ids['thread_a']}").get_data(as_text=True)
     mine = inspect_html.post_element(body, ids["u_top1"])
     theirs = inspect_html.post_element(body, ids["peer_top"])
     assert shape(mine, [ids["u_top1"]], [handles["haven"]]) == shape(
-        theirs, [ids["peer_top"]], [world.handles["newcomer"]]
+        theirs, [ids["peer_top"]], [author_world.handles["newcomer"]]
     )
 
 
 @pytest.mark.parametrize("viewer", OTHER_VIEWERS)
 @pytest.mark.parametrize("path", ["/s/haven", "/"])
-def test_a_thread_list_entry_carries_nothing_of_its_starter(world, viewer, path):
+def test_a_thread_list_entry_carries_nothing_of_its_starter(author_world, viewer, path):
     """The "started by" of an entry is the handle alone: the author's entry looks like any other
     pseudonymous starter's."""
-    body = _get(world, viewer, path).get_data(as_text=True)
-    ids = world.ids
+    body = _get(author_world, viewer, path).get_data(as_text=True)
+    ids = author_world.ids
     filler = next(
         thread
         for thread in range(ids["agora_thread"] + 1, ids["thread_a"])
-        if any(world.handles["newcomer"] in e for e in list_entries(body, f"/s/haven/t/{thread}"))
+        if any(
+            author_world.handles["newcomer"] in e
+            for e in list_entries(body, f"/s/haven/t/{thread}")
+        )
     )
     number = filler - ids["agora_thread"]  # the fillers came right after the agora thread
     mine = list_entry(body, f"/s/haven/t/{ids['thread_a']}")
     theirs = list_entry(body, f"/s/haven/t/{filler}")
-    assert world.secrets.handles["haven"] in mine
-    assert shape(mine, [ids["thread_a"]], [world.secrets.handles["haven"], "Lanterns at dusk"]) == (
-        shape(theirs, [filler], [world.handles["newcomer"], f"Filler thread {number}"])
-    )
+    assert author_world.secrets.handles["haven"] in mine
+    assert shape(
+        mine, [ids["thread_a"]], [author_world.secrets.handles["haven"], "Lanterns at dusk"]
+    ) == (shape(theirs, [filler], [author_world.handles["newcomer"], f"Filler thread {number}"]))
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)
-def test_last_activity_by_the_author_shows_no_more_than_the_starter(world, viewer):
+def test_last_activity_by_the_author_shows_no_more_than_the_starter(author_world, viewer):
     """Thread B was started by another member under their name; U wrote its last reply. Its
     entry (and any "last post by" it may grow) names personas only, never U's account."""
-    body = _get(world, viewer, "/s/haven").get_data(as_text=True)
-    entry = list_entry(body, f"/s/haven/t/{world.ids['thread_b']}")
+    body = _get(author_world, viewer, "/s/haven").get_data(as_text=True)
+    entry = list_entry(body, f"/s/haven/t/{author_world.ids['thread_b']}")
     assert "other_member" in entry  # the starter, under their name
-    secrets = world.secrets
+    secrets = author_world.secrets
     assert not (
         checks.find_username(entry, secrets)
         + checks.find_user_id(entry, secrets)
@@ -435,10 +440,10 @@ def identity_labels(form: str) -> list[str]:
     return re.findall(r"<label for=\"identity-\d\">([^<]*)</label>", form)
 
 
-def test_the_authors_identity_choice_offers_their_own_handle_in_this_space_only(world):
-    secrets = world.secrets
-    client = world.client("author")
-    thread = client.get(f"/s/haven/t/{world.ids['thread_a']}").get_data(as_text=True)
+def test_the_authors_identity_choice_offers_their_own_handle_in_this_space_only(author_world):
+    secrets = author_world.secrets
+    client = author_world.client("author")
+    thread = client.get(f"/s/haven/t/{author_world.ids['thread_a']}").get_data(as_text=True)
     [reply_form] = [form for form in inspect_html.forms(thread) if 'name="identity"' in form]
     labels = identity_labels(reply_form)
     assert labels == [
@@ -452,10 +457,13 @@ def test_the_authors_identity_choice_offers_their_own_handle_in_this_space_only(
 
 
 @pytest.mark.parametrize("viewer", ["member", "moderator", "owner"])
-def test_another_viewers_identity_choice_never_offers_the_authors_handle(world, viewer):
-    secrets = world.secrets
-    for path in (f"/s/haven/t/{world.ids['thread_a']}", f"/p/{world.ids['u_top1']}/reply"):
-        body = _get(world, viewer, path).get_data(as_text=True)
+def test_another_viewers_identity_choice_never_offers_the_authors_handle(author_world, viewer):
+    secrets = author_world.secrets
+    for path in (
+        f"/s/haven/t/{author_world.ids['thread_a']}",
+        f"/p/{author_world.ids['u_top1']}/reply",
+    ):
+        body = _get(author_world, viewer, path).get_data(as_text=True)
         [form] = [form for form in inspect_html.forms(body) if 'name="identity"' in form]
         assert not checks.find_handles(form, list(secrets.handles.values()))
         assert not checks.find_username(form, secrets)
