@@ -26,7 +26,8 @@ def _label_for_named():
 
 
 def is_viewer_clause(signed_in: bool):
-    """SQL truth: the persona is the viewer's own (bound as `viewer_id`)."""
+    """SQL truth: the persona is the viewer's own (bound as `viewer_id`: see
+    policy.viewer_parameters())."""
     return (Persona.user_id == bindparam("viewer_id")) if signed_in else literal(False)
 
 

@@ -13,7 +13,10 @@ from flask_login import current_user
 from forum.policy.actions import Action
 from forum.policy.clauses import (
     readable_spaces_clause,
+    readable_spaces_condition,
     staff_spaces_clause,
+    staff_spaces_condition,
+    viewer_parameters,
     visible_spaces_clause,
 )
 from forum.policy.loaders import get_post_or_404, get_space_or_404, get_thread_or_404
@@ -29,7 +32,7 @@ from forum.policy.rules import (
     is_space_staff,
     require,
 )
-from forum.policy.viewer import forget, membership_of
+from forum.policy.viewer import forget, membership_of, memberships_of, unwrapped
 
 __all__ = [
     "RULES",
@@ -49,9 +52,14 @@ __all__ = [
     "is_site_admin",
     "is_space_staff",
     "membership_of",
+    "memberships_of",
     "readable_spaces_clause",
+    "readable_spaces_condition",
     "require",
     "staff_spaces_clause",
+    "staff_spaces_condition",
+    "unwrapped",
+    "viewer_parameters",
     "visible_spaces_clause",
 ]
 

@@ -1,50 +1,83 @@
-"""The read rules as SQL, for list pages; a test proves they agree with can() for every viewer."""
+"""The read rules as SQL, for list pages; a test proves they agree with can() for every viewer.
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+Each clause is built once per shape, with the viewer's id and label as bound parameters
+(`viewer_parameters()`), so a page's statement is built and compiled once, not per request.
+"""
+
+from functools import cache
+
+from sqlalchemy import ColumnElement, bindparam, false, or_, select, true
 
 from forum.models import Membership, MembershipStatus, Role, Space, User, Visibility
 from forum.policy.rules import is_site_admin
 
 
-def visible_spaces_clause(viewer: User) -> ColumnElement[bool]:
-    """A WHERE clause selecting the spaces the viewer may see (the SEE_SPACE rule)."""
-    if is_site_admin(viewer):
-        return true()
-    listed = Space.visibility != Visibility.HIDDEN
+def viewer_parameters(viewer: User) -> dict:
+    """The bound parameters of the clauses below (and of identity.authors' columns)."""
     if not viewer.is_authenticated:
-        return listed
-    return or_(listed, Space.id.in_(_space_ids(viewer)))
+        return {}
+    return {"viewer_id": viewer.id, "viewer_label": viewer.label}
 
 
-def readable_spaces_clause(viewer: User) -> ColumnElement[bool]:
-    """A WHERE clause selecting the spaces whose threads the viewer may read (READ_SPACE)."""
-    public = Space.visibility == Visibility.PUBLIC
-    if not viewer.is_authenticated:
-        return public
-    return or_(public, Space.id.in_(_space_ids(viewer)))
-
-
-def staff_spaces_clause(viewer: User, space_id_column) -> ColumnElement[bool]:
-    """A clause true where the space in `space_id_column` is one the viewer runs."""
-    if not viewer.is_authenticated:
-        return false()
-    return space_id_column.in_(_space_ids(viewer, staff=True))
-
-
-def _space_ids(viewer: User, staff: bool = False):
+@cache
+def _space_ids(staff: bool = False):
     """The spaces where the viewer's membership grants access now (active, label held)."""
-    label_ok = (
-        or_(Space.required_label.is_(None), Space.required_label == viewer.label)
-        if viewer.label
-        else Space.required_label.is_(None)
-    )
     conditions = [
-        Membership.user_id == viewer.id,
+        Membership.user_id == bindparam("viewer_id"),
         Membership.status == MembershipStatus.ACTIVE,
-        label_ok,
+        # NULL when the viewer holds no label: only spaces that require none.
+        or_(Space.required_label.is_(None), Space.required_label == bindparam("viewer_label")),
     ]
     if staff:
         conditions.append(Membership.role.in_([Role.MODERATOR, Role.OWNER]))
     return (
         select(Membership.space_id).join(Space, Space.id == Membership.space_id).where(*conditions)
     )
+
+
+def _viewers_space_ids(viewer: User, staff: bool = False):
+    """_space_ids() with this viewer's id and label bound in."""
+    return _space_ids(staff).params(viewer_parameters(viewer))
+
+
+def _listed_or_member_of(ids) -> ColumnElement[bool]:
+    return or_(Space.visibility != Visibility.HIDDEN, Space.id.in_(ids))
+
+
+def _public_or_member_of(ids) -> ColumnElement[bool]:
+    return or_(Space.visibility == Visibility.PUBLIC, Space.id.in_(ids))
+
+
+def visible_spaces_clause(viewer: User) -> ColumnElement[bool]:
+    """A WHERE clause selecting the spaces the viewer may see (the SEE_SPACE rule)."""
+    if is_site_admin(viewer):
+        return true()
+    if not viewer.is_authenticated:
+        return Space.visibility != Visibility.HIDDEN
+    return _listed_or_member_of(_viewers_space_ids(viewer))
+
+
+def readable_spaces_condition(signed_in: bool) -> ColumnElement[bool]:
+    """The READ_SPACE rule as SQL, with the viewer's id and label left as parameters."""
+    if not signed_in:
+        return Space.visibility == Visibility.PUBLIC
+    return _public_or_member_of(_space_ids())
+
+
+def staff_spaces_condition(signed_in: bool, space_id_column) -> ColumnElement[bool]:
+    """True where `space_id_column` is a space the viewer runs, with the viewer as parameters."""
+    return space_id_column.in_(_space_ids(staff=True)) if signed_in else false()
+
+
+def readable_spaces_clause(viewer: User) -> ColumnElement[bool]:
+    """A WHERE clause selecting the spaces whose threads the viewer may read (READ_SPACE)."""
+    if not viewer.is_authenticated:
+        return Space.visibility == Visibility.PUBLIC
+    return _public_or_member_of(_viewers_space_ids(viewer))
+
+
+def staff_spaces_clause(viewer: User, space_id_column) -> ColumnElement[bool]:
+    """A clause true where the space in `space_id_column` is one the viewer runs."""
+    if not viewer.is_authenticated:
+        return false()
+    return space_id_column.in_(_viewers_space_ids(viewer, staff=True))

@@ -19,22 +19,22 @@ from forum.models import (
 from forum.policy import posts, refusals
 from forum.policy.actions import Action
 from forum.policy.refusals import Reason, Refusal
-from forum.policy.viewer import membership_of, owns_persona
+from forum.policy.viewer import membership_of, owns_persona, unwrapped
 
 
 def check(viewer: User, action: Action, target: object = None) -> Reason | None:
     """Say why the viewer may not take the action on the target; None when they may."""
-    return RULES[action](viewer, target)
+    return RULES[action](unwrapped(viewer), target)
 
 
 def can(viewer: User, action: Action, target: object = None) -> bool:
     """Answer whether the viewer may take the action on the target."""
-    return RULES[action](viewer, target) is None
+    return RULES[action](unwrapped(viewer), target) is None
 
 
 def require(viewer: User, action: Action, target: object = None) -> None:
     """Raise Refusal, carrying its reason, unless the viewer may take the action."""
-    reason = RULES[action](viewer, target)
+    reason = RULES[action](unwrapped(viewer), target)
     if reason is not None:
         raise Refusal(reason)
 

@@ -1,8 +1,9 @@
 """The viewer's standing, read once per request: their memberships and their own personas.
 
 A page asks the policy many questions about one viewer (may they reply, is this post theirs,
-are they staff here). Each answer comes from this context, loaded with one query per kind on
-first use, instead of one query per question. Services that add or remove a membership or a
+are they staff here). Each answer comes from this context, loaded on first use (a space's
+membership when a page is about one space, all of them when a list asks, the viewer's personas
+at once) instead of one query per question. Services that add or remove a membership or a
 persona call forget(), so the next question reads the new state.
 """
 
@@ -10,6 +11,7 @@ from functools import cached_property
 
 from flask import g, has_app_context
 from sqlalchemy import select
+from werkzeug.local import LocalProxy
 
 from forum.extensions import db
 from forum.models import Membership, Persona, Space, User
@@ -18,12 +20,26 @@ from forum.models import Membership, Persona, Space, User
 class ViewerContext:
     def __init__(self, user_id: int):
         self.user_id = user_id
+        self._in_space: dict[int, Membership | None] = {}
 
     @cached_property
     def memberships(self) -> dict[int, Membership]:
         """The viewer's membership rows, whatever their status, by space id."""
         rows = db.session.scalars(select(Membership).where(Membership.user_id == self.user_id))
         return {membership.space_id: membership for membership in rows}
+
+    def membership_in(self, space_id: int) -> Membership | None:
+        """The viewer's membership row in one space: all of them when already read, else that
+        one alone (a page about one space needs no more)."""
+        if "memberships" in self.__dict__:
+            return self.memberships.get(space_id)
+        if space_id not in self._in_space:
+            self._in_space[space_id] = db.session.scalar(
+                select(Membership).where(
+                    Membership.user_id == self.user_id, Membership.space_id == space_id
+                )
+            )
+        return self._in_space[space_id]
 
     @cached_property
     def persona_spaces(self) -> dict[int, int]:
@@ -34,8 +50,15 @@ class ViewerContext:
         return {persona_id: space_id for persona_id, space_id in rows}
 
 
+def unwrapped(viewer: User) -> User:
+    """The account itself rather than Flask-Login's `current_user` proxy: a page asks the policy
+    hundreds of questions, and every attribute read through the proxy costs a look-up."""
+    return viewer._get_current_object() if isinstance(viewer, LocalProxy) else viewer
+
+
 def context_of(viewer: User) -> ViewerContext | None:
     """The viewer's context for this request; None for visitors, who have no standing."""
+    viewer = unwrapped(viewer)
     if not viewer.is_authenticated:
         return None
     if not has_app_context():
@@ -49,7 +72,13 @@ def context_of(viewer: User) -> ViewerContext | None:
 def membership_of(viewer: User, space: Space) -> Membership | None:
     """The viewer's membership row in the space, whatever its status, or None."""
     context = context_of(viewer)
-    return None if context is None else context.memberships.get(space.id)
+    return None if context is None else context.membership_in(space.id)
+
+
+def memberships_of(viewer: User) -> dict[int, Membership]:
+    """All the viewer's membership rows by space id, read at once (for pages listing spaces)."""
+    context = context_of(viewer)
+    return {} if context is None else context.memberships
 
 
 def owns_persona(viewer: User, persona_id: int) -> bool:

@@ -105,7 +105,7 @@ def space_threads(viewer: User, space: Space, page: int) -> Page:
     parameters = {
         "space_id": space.id,
         "viewer_is_staff": policy.is_space_staff(viewer, space),
-        **authors.viewer_parameters(viewer),
+        **policy.viewer_parameters(viewer),
     }
     total = db.session.scalar(count, parameters)
     number = Page.clamp(page, total, THREADS_PER_PAGE)
@@ -116,22 +116,27 @@ def space_threads(viewer: User, space: Space, page: int) -> Page:
     return Page([_summary(row) for row in found], number, THREADS_PER_PAGE, total)
 
 
-def recent_threads(viewer: User, limit: int = 10) -> list[ThreadSummary]:
-    """The latest active threads in every space the viewer may read, for the front page."""
-    signed_in = viewer.is_authenticated
-    is_staff = policy.staff_spaces_clause(viewer, Thread.space_id)
-    statement = (
+@cache
+def _recent_threads_statement(signed_in: bool):
+    is_staff = policy.staff_spaces_condition(signed_in, Thread.space_id)
+    return (
         authors.join_author(
             select(*_summary_columns(signed_in, is_staff), Space.slug, Space.name),
             Thread.persona_id,
         )
         .join(Space, Space.id == Thread.space_id)
-        .where(_listed_threads(signed_in, is_staff), policy.readable_spaces_clause(viewer))
+        .where(_listed_threads(signed_in, is_staff), policy.readable_spaces_condition(signed_in))
         .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
+
+
+def recent_threads(viewer: User, limit: int = 10) -> list[ThreadSummary]:
+    """The latest active threads in every space the viewer may read, for the front page."""
+    statement = _recent_threads_statement(viewer.is_authenticated)
+    parameters = {"limit": limit, **policy.viewer_parameters(viewer)}
     summaries = []
-    for row in db.session.execute(statement, authors.viewer_parameters(viewer)):
+    for row in db.session.execute(statement, parameters):
         summary = _summary(row)
         summary.space_slug, summary.space_name = row.slug, row.name
         summaries.append(summary)

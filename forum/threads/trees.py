@@ -154,7 +154,7 @@ def _viewer_bounds(viewer: User, thread: Thread) -> dict:
     return {
         "thread_id": thread.id,
         "viewer_is_staff": policy.is_space_staff(viewer, space),
-        **authors.viewer_parameters(viewer),
+        **policy.viewer_parameters(viewer),
     }
 
 
