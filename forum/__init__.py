@@ -13,6 +13,7 @@ from forum import (
     anon_cache,
     cli,
     config,
+    converters,
     errors,
     extensions,
     headers,
@@ -37,6 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _configure(app, overrides or {})
 
     extensions.init_app(app)
+    converters.init_app(app)
     limits.init_app(app)
     # Before headers: after-request hooks run in reverse, so the cache stores finished responses.
     anon_cache.init_app(app)

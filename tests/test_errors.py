@@ -71,3 +71,10 @@ def test_429_page_says_when_to_try_again(database_uri, _schema):
     response = client.get("/")
     assert_site_page(response, 429, "Try again in")
     assert 0 < int(response.headers["Retry-After"]) <= 61  # a one-minute window, rounded up
+
+
+@pytest.mark.parametrize("id_", ["2147483648", "9223372036854775808", "9" * 40])
+@pytest.mark.parametrize("path", ["/p/{}", "/p/{}/reply", "/s/any/t/{}", "/s/any/t/1/branch/{}"])
+def test_an_id_no_database_integer_holds_is_404_not_an_error(app_with_failing_routes, path, id_):
+    client = app_with_failing_routes.test_client()
+    assert_site_page(client.get(path.format(id_)), 404, "There is nothing here.")
