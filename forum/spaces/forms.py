@@ -225,6 +225,9 @@ class SettingsForm(FlaskForm):
             },
         ),
         default=Premoderation.OFF.value,
+        # Said plainly until the moderation queue exists: nobody could approve a held post.
+        description="Not applied yet: until the moderation queue arrives, every post appears at "
+        "once. The choice is kept and takes effect then.",
     )
     slow_mode_seconds = IntegerField(
         "Slow mode (seconds)",
@@ -238,7 +241,8 @@ class SettingsForm(FlaskForm):
         "Flags that hide a post",
         validators=[InputRequired(message="Please give a number of flags.")],
         default=3,
-        description="Flags from this many different members hide a post until it is reviewed.",
+        description="Flags from this many different members will hide a post until it is "
+        "reviewed. Not applied yet: posts cannot be reported until the moderation queue arrives.",
     )
 
     def __init__(self, *args, **kwargs):

@@ -25,10 +25,17 @@ def render_staff_page(space: Space, template: str, status: int = 200, **context)
     return headers.private_to_space(make_response(page, status), space)
 
 
-def _errors_above_the_list(form: FlaskForm, row_shown: bool) -> list[str]:
-    """A row form's refusals go above the list: the row may be gone or offer no such form."""
+def _put_back(row_forms: dict[int, FlaskForm], failed: tuple[int, FlaskForm] | None) -> list:
+    """Put a row's failed form back in its row, keeping what was typed; return the errors that
+    go above the list: the form's own, and all of them when the row is no longer on the page
+    (decided by someone else, removed, or on another page)."""
+    if failed is None:
+        return []
+    row_id, form = failed
     errors = list(form.form_errors)
-    if not row_shown:  # decided by someone else, removed, or on another page
+    if row_id in row_forms:
+        row_forms[row_id] = form
+    else:
         errors += [error for field in form for error in field.errors]
     return errors
 
@@ -45,12 +52,7 @@ def _render_members(
 ):
     roster = queries.member_roster(space, page_number())
     role_forms = {m.id: _role_form(m) for m in roster.items}
-    page_errors = []
-    if failed is not None:
-        membership_id, form = failed
-        page_errors = _errors_above_the_list(form, membership_id in role_forms)
-        if membership_id in role_forms:
-            role_forms[membership_id] = form
+    page_errors = _put_back(role_forms, failed)
     return render_staff_page(
         space,
         "spaces/members.html",
@@ -100,12 +102,7 @@ def _render_requests(
     row_forms = {
         m.id: forms.DecideRequestForm(prefix=f"r{m.id}", formdata=None) for m in pending.items
     }
-    page_errors = []
-    if failed is not None:
-        membership_id, form = failed
-        page_errors = _errors_above_the_list(form, membership_id in row_forms)
-        if membership_id in row_forms:
-            row_forms[membership_id] = form
+    page_errors = _put_back(row_forms, failed)
     return render_staff_page(
         space,
         "spaces/requests.html",

@@ -272,3 +272,13 @@ def test_settings_refuse_a_post_without_csrf_token(staffed, sign_in):
     response = owner.post(f"/s/{space.slug}/settings", data=data)
     assert response.status_code == 400
     assert reload_space(space.space).name == "The public circle"
+
+
+def test_settings_not_applied_yet_say_so(staffed, sign_in):
+    # Pre-moderation and the flag threshold wait for the moderation queue: the form must not
+    # promise that posts are held or hidden today.
+    space = staffed("members")
+    page = text(sign_in(space.owner).get(f"/s/{space.slug}/settings"))
+    for field in ("premoderation", "flag_hide_threshold"):
+        help_text = page[page.index(f'id="{field}-help"') :]
+        assert "Not applied yet" in help_text[: help_text.index("</p>")], field
