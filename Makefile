@@ -25,7 +25,7 @@ run: $(VENV)/.installed-app
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	@echo "Serving Safe Spaces on http://$(HOST):$(PORT)/"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 # On every core, a module's tests on one worker (they share module-scoped fixtures). TEST_JOBS=0
 # runs in this process alone, e.g. to use a debugger.

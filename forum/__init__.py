@@ -18,6 +18,7 @@ from forum import (
     extensions,
     headers,
     home,
+    inputs,
     limits,
     policy,
     profiles,
@@ -39,6 +40,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     extensions.init_app(app)
     converters.init_app(app)
+    inputs.init_app(app)
     limits.init_app(app)
     # Before headers: after-request hooks run in reverse, so the cache stores finished responses.
     anon_cache.init_app(app)
@@ -70,6 +72,8 @@ def _configure(app: Flask, overrides: dict) -> None:
         "SQLALCHEMY_DATABASE_URI",
         config.database_uri(app.config["DATABASE_URL"], app.instance_path),
     )
+    app.config["SITE_URL"] = config.check_site_url(app.config["SITE_URL"])
+    config.keep_private(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])
     app.config.setdefault("MIGRATIONS_DIRECTORY", PROJECT_ROOT / "migrations")
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=app.config["SESSION_LIFETIME_DAYS"])
     if app.config["TRUSTED_PROXIES"]:

@@ -4,6 +4,9 @@ import os
 import secrets
 from pathlib import Path
 from typing import get_type_hints
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
 
 
 class Config:
@@ -36,6 +39,9 @@ class Config:
     ANON_CACHE_SECONDS: int = 2
     # Send the session cookie over HTTPS only. Turn on whenever the site is served over HTTPS.
     SESSION_COOKIE_SECURE: bool = False
+    # The site's address as people reach it: absolute links (invitations) are built from it,
+    # never from the Host header a request brings. Set it whenever the site is not local.
+    SITE_URL: str = "http://127.0.0.1:5000"
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
     TRUSTED_PROXIES: int = 0
     # Largest request body accepted, in bytes.
@@ -91,6 +97,36 @@ def database_uri(url: str, instance_path: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def check_site_url(url: str) -> str:
+    """SITE_URL as links use it: an http(s) address with a host, no trailing slash."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise RuntimeError(f"SITE_URL must be an http:// or https:// address, not {url!r}")
+    return url.rstrip("/")
+
+
+def keep_private(instance_path: str, database_uri: str) -> None:
+    """Make the instance folder and a SQLite database file readable by their owner only."""
+    folder = Path(instance_path)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _owner_only(folder)
+    url = make_url(database_uri)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    database = Path(url.database)
+    if not database.exists() and database.parent.is_dir():
+        # SQLite gives its journal and WAL files the permissions of the database file.
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))
+    if database.exists():
+        _owner_only(database)
+
+
+def _owner_only(path: Path) -> None:
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        path.chmod(mode & 0o700)
 
 
 def instance_secret_key(instance_path: str) -> str:

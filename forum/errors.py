@@ -67,7 +67,7 @@ def handle_http_error(error: HTTPException):
         return error
     # abort(403, reason) carries a refusal's own words; Werkzeug's stock texts are not shown.
     given = error.description if error.description != type(error).description else None
-    body, code = render_error(code, given if code in (403, 410) else None)
+    body, code = render_error(code, given if code in (400, 403, 410) else None)
     response = error.get_response()
     response.set_data(body)
     response.mimetype = "text/html"

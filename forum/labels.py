@@ -30,7 +30,7 @@ def resolve_label(name: str | None) -> str | None:
     """The listed spelling of a label name; None or blank means no label."""
     if not (name or "").strip():
         return None
-    label = find_label(name)
+    label = find_label(_clean_name(name))
     if label is None:
         raise LabelError(
             f"There is no verified label called {' '.join(name.split())!r}. "

@@ -2,16 +2,16 @@
 
 from datetime import datetime, timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from forum.forms import Form
 from forum.models.mod_action import REASON_MAX_LENGTH
 
 REASON_REQUIRED = "Please give a reason: the member is told it."
 
 
-class SanctionForm(FlaskForm):
+class SanctionForm(Form):
     """Remove a member, or lift a ban: a reason, which the member is told."""
 
     reason = StringField(

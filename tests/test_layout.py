@@ -258,3 +258,19 @@ def test_module_opens_with_a_one_line_docstring(module):
     assert not rest or not rest[0].strip(), (
         f"{module}: the docstring's summary runs past its first line: {summary!r}"
     )
+
+
+def test_every_form_is_built_on_the_apps_form():
+    """forum.forms.Form checks every text field for control characters; a form built on
+    FlaskForm directly would let NUL through to the database."""
+    built_on_flask_form = [
+        f"{module}.{node.name}"
+        for module, path in source_files().items()
+        if module != "forum.forms"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ClassDef)
+        and any(
+            getattr(base, "id", getattr(base, "attr", None)) == "FlaskForm" for base in node.bases
+        )
+    ]
+    assert built_on_flask_form == []

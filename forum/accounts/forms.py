@@ -1,16 +1,16 @@
 """Account forms: they parse and bound the input; the rules live in rules.py and services.py."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from forum.accounts.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from forum.forms import Form
 from forum.models.user import USERNAME_MAX_LENGTH
 
 _password_bounds = Length(max=PASSWORD_MAX_LENGTH)
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     username = StringField(
         "Username",
         validators=[
@@ -35,12 +35,12 @@ class RegisterForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField("Username", validators=[DataRequired(), Length(max=200)])
     password = PasswordField("Password", validators=[DataRequired(), _password_bounds])
 
 
-class RecoverForm(FlaskForm):
+class RecoverForm(Form):
     username = StringField("Username", validators=[DataRequired(), Length(max=200)])
     recovery_code = StringField(
         "Recovery code",
@@ -58,7 +58,7 @@ class RecoverForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         "Current password", validators=[DataRequired(), _password_bounds]
     )
@@ -73,7 +73,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class EmailForm(FlaskForm):
+class EmailForm(Form):
     email = EmailField(
         "E-mail",
         validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
@@ -81,7 +81,7 @@ class EmailForm(FlaskForm):
     )
 
 
-class RenewRecoveryCodeForm(FlaskForm):
+class RenewRecoveryCodeForm(Form):
     current_password = PasswordField(
         "Current password", validators=[DataRequired(), _password_bounds]
     )

@@ -20,6 +20,7 @@ from forum.accounts import forms, services
 from forum.accounts.rules import AccountError
 from forum.extensions import db
 from forum.forms import confirmed
+from forum.inputs import has_control
 
 bp = Blueprint("accounts", __name__)
 
@@ -31,6 +32,8 @@ def _safe_next(default: str = "/") -> str:
     target = request.values.get("next", "")
     parts = urlsplit(target)
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    if has_control(target):  # a CR/LF would split the Location header
         return default
     if parts.scheme or parts.netloc:
         return default

@@ -1,10 +1,10 @@
 """Site admin forms: a verified label with its note, the list of labels, a new space."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from forum.accounts.services import find_user
+from forum.forms import Form
 from forum.models import Label
 from forum.models.label import LABEL_MAX_LENGTH
 from forum.models.mod_action import REASON_MAX_LENGTH
@@ -16,7 +16,7 @@ LABEL_NOTE_HELP = 'Why: e.g. "checked warrant card in person". Only site admins 
 NO_LABEL = ""
 
 
-class LabelForm(FlaskForm):
+class LabelForm(Form):
     """Grant, change or revoke one account's label; rendered once per account with a prefix."""
 
     # The service names a label that is not on the list, which says more than "not a choice".
@@ -45,7 +45,7 @@ def label_choices(listed: list[Label]) -> list[tuple[str, str]]:
     return [(NO_LABEL, "No label")] + [(label.name, label.name) for label in listed]
 
 
-class NewLabelForm(FlaskForm):
+class NewLabelForm(Form):
     name = StringField(
         "New label",
         validators=[
@@ -56,7 +56,7 @@ class NewLabelForm(FlaskForm):
     )
 
 
-class RenameLabelForm(FlaskForm):
+class RenameLabelForm(Form):
     name = StringField(
         "New name",
         validators=[

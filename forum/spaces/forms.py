@@ -5,11 +5,11 @@ Forms parse and bound the input; the services hold the rules.
 
 from datetime import timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from forum import labels
+from forum.forms import Form
 from forum.models import IdentityMode, JoinPolicy, Premoderation, Role, Visibility
 from forum.models.mod_action import REASON_MAX_LENGTH
 from forum.models.space import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
@@ -26,11 +26,11 @@ REASON_BOUNDS = Length(
 # The member's side
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     accept_rules = BooleanField(ACCEPT_RULES_LABEL)
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     note = TextAreaField(
         "Why would you like to join?",
         validators=[
@@ -48,14 +48,14 @@ class RequestForm(FlaskForm):
 # The staff side: members and requests
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(
         "Role",
         choices={Role.MEMBER: "Member", Role.MODERATOR: "Moderator", Role.OWNER: "Owner"},
     )
 
 
-class DecideRequestForm(FlaskForm):
+class DecideRequestForm(Form):
     # Rendered as two submit buttons named "decision", not as a field of its own.
     decision = StringField(validators=[AnyOf(["approve", "decline"])])
     reason = StringField(
@@ -81,7 +81,7 @@ INVITATION_LIFETIMES = {
 OTHER = "other"
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     expires_in = SelectField(
         "Expires in",
         choices={key: words for key, (words, _) in INVITATION_LIFETIMES.items()},
@@ -137,7 +137,7 @@ def _choices(enum, words: dict) -> dict[str, str]:
 NO_LABEL = ""
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     name = StringField(
         "Name",
         validators=[

@@ -2,12 +2,12 @@
 
 from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from forum import headers
 from forum.errors import DomainError
 from forum.extensions import db
-from forum.forms import confirm_form_for_viewer, confirmed, refuse
+from forum.forms import Form, confirm_form_for_viewer, confirmed, refuse
+from forum.links import absolute_url
 from forum.models import Membership, Role, Space, User
 from forum.pagination import page_number
 from forum.policy import Action, get_space_or_404
@@ -25,7 +25,7 @@ def render_staff_page(space: Space, template: str, status: int = 200, **context)
     return headers.private_to_space(make_response(page, status), space)
 
 
-def _put_back(row_forms: dict[int, FlaskForm], failed: tuple[int, FlaskForm] | None) -> list:
+def _put_back(row_forms: dict[int, Form], failed: tuple[int, Form] | None) -> list:
     """Put a row's failed form back in its row, keeping what was typed; return the errors that
     go above the list: the form's own, and all of them when the row is no longer on the page
     (decided by someone else, removed, or on another page)."""
@@ -157,9 +157,7 @@ def _render_invitations(space: Space, form: forms.InvitationForm, status: int = 
     shown = session.get(NEW_INVITATION_KEY)
     if shown and shown.get("slug") == space.slug:
         session.pop(NEW_INVITATION_KEY)
-        new_link = url_for(
-            "spaces.invitation", slug=space.slug, token=shown["token"], _external=True
-        )
+        new_link = absolute_url("spaces.invitation", slug=space.slug, token=shown["token"])
     response = render_staff_page(
         space,
         "spaces/invitations.html",

@@ -1,9 +1,9 @@
 """Forms for posting: a new thread, a reply, an edit."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from forum.forms import Form
 from forum.identity import allowed_kinds
 from forum.models import PersonaKind, Space
 from forum.models.post import CONTENT_WARNING_MAX_LENGTH, TITLE_MAX_LENGTH
@@ -59,7 +59,7 @@ def _content_warning(description: str = CONTENT_WARNING_HELP) -> StringField:
     )
 
 
-class _IdentityForm(FlaskForm):
+class _IdentityForm(Form):
     identity = RadioField("Post as", validators=[DataRequired(message="Choose how you appear.")])
     accept_rules = BooleanField("I have read the space's updated rules and accept them")
 
@@ -96,7 +96,7 @@ class ReplyForm(_IdentityForm):
     content_warning = _content_warning()
 
 
-class EditForm(FlaskForm):
+class EditForm(Form):
     """No identity field: a post keeps the identity chosen when it was made."""
 
     body = _body("Post")

@@ -6,12 +6,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from forum.config import Config
 from forum.extensions import db
 from forum.models import ActionKind, Invitation, MembershipStatus
 from forum.models.types import utcnow
 from tests.factories import membership_of as membership
 from tests.support.log import last_log_entry
 from tests.support.pages import csrf_token, form_errors, text
+
+# Links are built from the configured site address (the tests keep the default).
+SITE_URL = Config.SITE_URL
 
 
 def make_invitation(client, space, follow_redirects=True, **fields):
@@ -41,7 +45,7 @@ def invitations(space) -> list[Invitation]:
 
 
 def accept(client, link: str):
-    path = link.removeprefix("http://localhost")
+    path = link.removeprefix(SITE_URL)
     return client.submit(path, {"accept_rules": "y"}, action=path)
 
 
@@ -96,7 +100,7 @@ def test_new_link_is_shown_once_and_not_again_on_reload(staffed, sign_in):
     page = text(response)
     link = shown_link(page)
     assert link is not None
-    assert link.startswith(f"http://localhost/s/{space.slug}/invite/")
+    assert link.startswith(f"{SITE_URL}/s/{space.slug}/invite/")
     assert "this is the only time you will see it" in page
     assert response.headers["Cache-Control"] == "no-store"
 
@@ -208,7 +212,7 @@ def test_withdrawing_a_link_stops_it_working_and_is_logged(staffed, sign_in, mem
     entry = last_log_entry(space.space)
     assert (entry.action, entry.actor_id) == (ActionKind.INVITATION_REVOKED, space.owner.id)
 
-    refused = sign_in(member).get(link.removeprefix("http://localhost"))
+    refused = sign_in(member).get(link.removeprefix(SITE_URL))
     assert refused.status_code == 410
     assert "withdrawn" in text(refused)
     assert membership(space.space, member) is None
@@ -224,7 +228,7 @@ def test_expired_link_is_shown_expired_and_refused(staffed, sign_in, member):
     assert "Expired" in page
     assert "/revoke" not in page
 
-    refused = sign_in(member).get(link.removeprefix("http://localhost"))
+    refused = sign_in(member).get(link.removeprefix(SITE_URL))
     assert refused.status_code == 410
     assert "This invitation has expired." in text(refused)
 
@@ -239,7 +243,7 @@ def test_used_up_link_is_shown_used_up_and_refused(staffed, sign_in, make_user):
     page = text(owner.get(f"/s/{space.slug}/invites"))
     assert "1 of 1" in page
     assert "Used up" in page
-    refused = sign_in(second).get(link.removeprefix("http://localhost"))
+    refused = sign_in(second).get(link.removeprefix(SITE_URL))
     assert refused.status_code == 410
     assert "used as many times as it allows" in text(refused)
     assert membership(space.space, second) is None

@@ -1,0 +1,24 @@
+"""Addresses the app refuses before any view reads them: control characters in a path or query."""
+
+import unicodedata
+
+from flask import Flask, abort, request
+
+
+def has_control(text: str) -> bool:
+    """Whether the text holds a control character (NUL, a line break, an escape…)."""
+    return any(unicodedata.category(character) == "Cc" for character in text)
+
+
+def refuse_control_characters() -> None:
+    # No route names anything with a control character in it, and PostgreSQL cannot even
+    # compare a string holding NUL: such a path is a page that does not exist.
+    if has_control(request.path):
+        abort(404)
+    if any(has_control(key) or has_control(value) for key, value in request.args.items(multi=True)):
+        abort(400, "The address of this page contains a control character. Check the link.")
+
+
+def init_app(app: Flask) -> None:
+    """Check every request's address before the views (and the page cache) see it."""
+    app.before_request(refuse_control_characters)
