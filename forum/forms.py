@@ -5,7 +5,7 @@ import unicodedata
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import Field, StringField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation
 from wtforms.widgets import TextArea
 
 from forum.errors import DomainError
@@ -26,15 +26,16 @@ def stray_control(text: str, *, multiline: bool) -> str | None:
 
 
 def printable_text(form: FlaskForm, field: Field) -> None:
-    """Refuse a text field that carries a control character, saying which and where."""
+    """Refuse a text field that carries a control character, saying which; the field's later
+    checks (an inline validate_<field> may look the text up in the database) do not run."""
     if not isinstance(field.data, str):
         return
     character = stray_control(field.data, multiline=isinstance(field.widget, TextArea))
     if character is None:
         return
     if character in TEXT_CONTROLS_ALLOWED:
-        raise ValidationError("This field is one line: please remove the line break or tab.")
-    raise ValidationError(
+        raise StopValidation("This field is one line: please remove the line break or tab.")
+    raise StopValidation(
         f"This contains an invisible control character (U+{ord(character):04X}) that cannot "
         "be saved. Please remove it, for example by typing the text again."
     )
