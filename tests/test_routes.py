@@ -439,6 +439,10 @@ ROUTES: dict[str, Route] = {
     "threads.revisions": Route(
         "/p/{post}/revisions", GET, A.SPACE, sign_in=True, not_for=("bystander", "outsider")
     ),
+    # Only those who wrote there: the list outlasts their membership (tests/threads/test_own_words).
+    "threads.own_posts": Route(
+        "/s/{slug}/mine", GET, A.SPACE, sign_in=True, not_for=("bystander", "moderator")
+    ),
 }
 
 

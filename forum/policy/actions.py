@@ -20,6 +20,7 @@ class Action(StrEnum):
     MANAGE_INVITATIONS = "manage_invitations"
     EDIT_SPACE_SETTINGS = "edit_space_settings"
     START_THREAD = "start_thread"
+    LIST_OWN_POSTS = "list_own_posts"  # the viewer's own posts there, to find and delete them
     # A member of a space (target: Membership)
     MODERATE_MEMBER = "moderate_member"  # remove, ban, unban
     CHANGE_ROLE = "change_role"  # promote, demote
@@ -33,3 +34,8 @@ class Action(StrEnum):
     EDIT_POST = "edit_post"
     DELETE_POST = "delete_post"
     VIEW_REVISIONS = "view_revisions"
+
+
+# Actions on the viewer's own words, which outlast their access to the space: someone who left,
+# was removed or was banned can still find what they wrote there and delete it.
+OWN_WORDS = frozenset({Action.LIST_OWN_POSTS, Action.DELETE_POST})

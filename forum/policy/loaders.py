@@ -2,7 +2,8 @@
 
 A listed space may admit that one of its pages exists and refuse it (403, with the reason); a
 hidden space, a thread or post the viewer may not read, and anything that does not exist answer
-404, the same way, so no answer tells them apart or counts them.
+404, the same way, so no answer tells them apart or counts them. The actions on one's own words
+(OWN_WORDS) need no access to the space: their rule alone decides, and a refusal is 404.
 """
 
 from flask import abort
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Post, Space, Thread, User
-from forum.policy.actions import Action
+from forum.policy.actions import OWN_WORDS, Action
 from forum.policy.rules import check
 
 
@@ -23,6 +24,8 @@ def _refuse(space: Space, reason) -> None:
 def get_space_or_404(viewer: User, slug: str, action: Action = Action.SEE_SPACE) -> Space:
     """The space at this address when the viewer may see it and take the action."""
     space = db.session.scalar(select(Space).where(Space.slug == slug))
+    if space is not None and action in OWN_WORDS and check(viewer, action, space) is None:
+        return space
     if space is None or check(viewer, Action.SEE_SPACE, space) is not None:
         abort(404)
     if action != Action.SEE_SPACE and (reason := check(viewer, action, space)):
@@ -40,15 +43,22 @@ def get_thread_or_404(viewer: User, space: Space, thread_id: int) -> Thread:
     return thread
 
 
-def get_post_or_404(viewer: User, post_id: int) -> tuple[Post, Thread, Space]:
-    """The post with its thread and space, when the viewer may read the post."""
+def get_post_or_404(
+    viewer: User, post_id: int, action: Action = Action.READ_POST
+) -> tuple[Post, Thread, Space]:
+    """The post with its thread and space, when the viewer may read the post and take the
+    action (a refusal of a post they read says why)."""
     post = db.session.get(Post, post_id)
     if post is None:
         abort(404)
     space = db.session.get(Space, post.space_id)
+    if action in OWN_WORDS and check(viewer, action, post) is None:
+        return post, db.session.get(Thread, post.thread_id), space
     if check(viewer, Action.SEE_SPACE, space) is not None:
         abort(404)
     thread = get_thread_or_404(viewer, space, post.thread_id)
     if check(viewer, Action.READ_POST, post) is not None:
         abort(404)
+    if action != Action.READ_POST and (reason := check(viewer, action, post)):
+        abort(reason.status, reason.message)
     return post, thread, space

@@ -19,7 +19,7 @@ from forum.models import (
 from forum.policy import posts, refusals
 from forum.policy.actions import Action
 from forum.policy.refusals import Reason, Refusal
-from forum.policy.viewer import membership_of, owns_persona, unwrapped
+from forum.policy.viewer import has_written_in, membership_of, owns_persona, unwrapped
 
 
 def check(viewer: User, action: Action, target: object = None) -> Reason | None:
@@ -204,6 +204,13 @@ def _start_thread(viewer: User, space: Space) -> Reason | None:
     return _may_post_in(viewer, space)
 
 
+def _has_written_in(viewer: User, space: Space) -> Reason | None:
+    # Whatever their standing now: the list holds only their own words.
+    if not viewer.is_authenticated:
+        return refusals.SIGN_IN
+    return None if has_written_in(viewer, space) else refusals.NOT_FOUND
+
+
 # Members.
 
 
@@ -277,9 +284,8 @@ def _edit_own_post(viewer: User, post: Post) -> Reason | None:
 def _delete_own_post(viewer: User, post: Post) -> Reason | None:
     if post.status in GONE_STATUSES:
         return refusals.POST_GONE
-    if not is_author(viewer, post):
-        return refusals.NOT_AUTHOR
-    return None if active_membership(viewer, _space_of(post)) else refusals.NOT_A_MEMBER
+    # Not a member any more, removed, banned or suspended: their words are still theirs.
+    return None if is_author(viewer, post) else refusals.NOT_AUTHOR
 
 
 def _revisions_of_undeleted_post(viewer: User, post: Post) -> Reason | None:
@@ -306,6 +312,7 @@ RULES: dict[Action, Callable[[User, object], Reason | None]] = {
     Action.MANAGE_INVITATIONS: _staff_of_space,
     Action.EDIT_SPACE_SETTINGS: _staff_of_space_or_admin,
     Action.START_THREAD: _start_thread,
+    Action.LIST_OWN_POSTS: _has_written_in,
     Action.MODERATE_MEMBER: _outranks,
     Action.CHANGE_ROLE: _owner_of_space,
     Action.READ_THREAD: _read_thread,

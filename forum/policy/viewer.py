@@ -87,6 +87,12 @@ def owns_persona(viewer: User, persona_id: int) -> bool:
     return context is not None and persona_id in context.persona_spaces
 
 
+def has_written_in(viewer: User, space: Space) -> bool:
+    """Whether the viewer has a persona in the space: they have posted there."""
+    context = context_of(viewer)
+    return context is not None and space.id in context.persona_spaces.values()
+
+
 def forget() -> None:
     """Drop every cached context after a service adds or removes a membership or persona."""
     if has_app_context():

@@ -14,8 +14,8 @@ from sqlalchemy import Boolean, and_, bindparam, case, func, literal, or_, selec
 from forum import policy
 from forum.extensions import db
 from forum.identity import authors
-from forum.models import Persona, PersonaKind, Post, PostStatus, Space, Thread, User
-from forum.pagination import Page
+from forum.models import GONE_STATUSES, Persona, PersonaKind, Post, PostStatus, Space, Thread, User
+from forum.pagination import Page, paginate
 from forum.policy import posts as post_rule
 
 THREADS_PER_PAGE = 30
@@ -212,3 +212,61 @@ def named_posts(viewer: User, user: User, page: int) -> Page:
         for row in rows
     ]
     return Page(posts, number, PROFILE_POSTS_PER_PAGE, total)
+
+
+OWN_POSTS_PER_PAGE = 20
+EXCERPT_LENGTH = 280
+
+
+@dataclass(frozen=True)
+class OwnPost:
+    """One of the viewer's own posts in a space, for the list they delete from."""
+
+    id: int
+    thread_title: str
+    handle: str
+    status: str
+    created_at: datetime
+    excerpt: str
+
+    @property
+    def deletable(self) -> bool:
+        """Removed posts wait for their moderators; deleting one is not the author's call."""
+        return self.status not in GONE_STATUSES
+
+
+def own_posts(viewer: User, space: Space, page: int) -> Page:
+    """The viewer's undeleted posts in the space, newest first, whatever their standing now."""
+    rows = paginate(
+        select(
+            Post.id,
+            Thread.title,
+            Persona.handle,
+            Post.status,
+            Post.created_at,
+            func.substr(Post.body_source, 1, EXCERPT_LENGTH + 1).label("start"),
+        )
+        .join(Persona, Persona.id == Post.persona_id)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(
+            Persona.user_id == viewer.id,
+            Post.space_id == space.id,
+            Post.status != PostStatus.DELETED,
+        )
+        .order_by(Post.created_at.desc(), Post.id.desc()),
+        page,
+        OWN_POSTS_PER_PAGE,
+        scalars=False,
+    )
+    posts = [
+        OwnPost(
+            row.id,
+            row.title,
+            row.handle,
+            row.status,
+            row.created_at,
+            row.start if len(row.start) <= EXCERPT_LENGTH else row.start[:EXCERPT_LENGTH] + "…",
+        )
+        for row in rows
+    ]
+    return Page(posts, rows.number, rows.per_page, rows.total)

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from forum import identity, limits, markup, policy
 from forum.errors import DomainError
@@ -264,14 +264,21 @@ def edit_post(
 
 
 def delete_post(user: User, post: Post) -> None:
-    """Delete one's own post: a placeholder keeps its replies in place.
+    """Delete one's own post: its words are erased, and a placeholder keeps its replies in place.
 
+    The text, its warning and its earlier revisions leave the database, not only the pages.
     Deleting a thread's first post deletes its title and starter from every list too.
     """
     policy.require(user, Action.DELETE_POST, post)
     post.status = PostStatus.DELETED
+    post.body_source = post.body_html = ""
+    post.content_warning = None
+    db.session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))
     if post.is_first:
-        db.session.get(Thread, post.thread_id).status = PostStatus.DELETED
+        thread = db.session.get(Thread, post.thread_id)
+        thread.status = PostStatus.DELETED
+        thread.title = ""
+        thread.content_warning = None
     db.session.flush()
 
 

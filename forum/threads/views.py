@@ -11,7 +11,7 @@ from forum.forms import ConfirmForm, confirm_form_for_viewer, refuse
 from forum.models import PersonaKind, PostRevision, Space, Thread
 from forum.pagination import page_number
 from forum.policy import Action, get_post_or_404, get_space_or_404, get_thread_or_404
-from forum.threads import forms, services, trees
+from forum.threads import forms, queries, services, trees
 
 bp = Blueprint("threads", __name__)
 
@@ -224,10 +224,15 @@ def edit(post_id):
 @bp.route("/p/<int:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(post_id):
-    """Without JavaScript, a page that asks to confirm; with it, the page's dialog posts here."""
-    post, thread, space = get_post_or_404(current_user, post_id)
-    if reason := policy.check(current_user, Action.DELETE_POST, post):
-        abort(reason.status, reason.message)
+    """Without JavaScript, a page that asks to confirm; with it, the page's dialog posts here.
+    Authors reach it for their own posts in spaces they left or were removed or banned from."""
+    post, thread, space = get_post_or_404(current_user, post_id, Action.DELETE_POST)
+    reads_thread = policy.can(current_user, Action.READ_POST, post)
+    back = (
+        url_for("threads.permalink", post_id=post.id)
+        if reads_thread
+        else url_for("threads.own_posts", slug=space.slug)
+    )
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -238,15 +243,30 @@ def delete(post_id):
         else:
             db.session.commit()
             flash("Your post is deleted. Replies to it stay in place.", "success")
-        return redirect(url_for("threads.permalink", post_id=post.id))
+        return redirect(back)
     return _respond(
         space,
         "threads/delete.html",
         400 if form.is_submitted() else 200,
         post=trees.branch(current_user, thread, post)[0],
+        back=back,
         form=form,
         **_thread_context(space, thread),
     )
+
+
+@bp.route("/s/<slug>/mine")
+@login_required
+def own_posts(slug):
+    """The viewer's own posts in one space, to find and delete them, member or not."""
+    space = get_space_or_404(current_user, slug, Action.LIST_OWN_POSTS)
+    page = render_template(
+        "threads/own_posts.html",
+        space=space,
+        posts=queries.own_posts(current_user, space, page_number()),
+        confirm_form=ConfirmForm(formdata=None),
+    )
+    return headers.no_store(make_response(page))  # it shows the viewer's own pseudonyms
 
 
 @bp.route("/p/<int:post_id>/revisions")

@@ -38,6 +38,9 @@ SPACE_TABLE = {
     (Action.EDIT_SPACE_SETTINGS, "labelled"): STAFF | {"admin"},
     (Action.START_THREAD, "public"): {"owner", "moderator", "member"},
     (Action.START_THREAD, "labelled"): {"owner", "moderator", "member"},
+    # Nobody has written in the hidden space: its own-posts list is nobody's (authors, past
+    # members among them, are in tests/threads/test_own_words.py).
+    (Action.LIST_OWN_POSTS, "hidden"): set(),
     (Action.ACCEPT_RULES, "members"): {"owner", "moderator", "member"},
     (Action.ACCEPT_RULES, "labelled"): {"owner", "moderator", "member"},
     (Action.CREATE_SPACE, None): {"admin"},
