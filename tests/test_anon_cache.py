@@ -99,9 +99,7 @@ def huge_thread_url(member):
     return f"/s/open/t/{thread.id}"
 
 
-def test_a_flood_of_distinct_urls_never_holds_more_than_the_bound(
-    small_cache_app, huge_thread_url
-):
+def test_a_flood_of_distinct_urls_never_holds_more_than_the_bound(small_cache_app, huge_thread_url):
     cache = small_cache_app.extensions["safe_spaces.anon_cache"]
     visitor = small_cache_app.test_client()
     page_size = len(visitor.get(huge_thread_url).get_data())

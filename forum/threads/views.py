@@ -87,7 +87,7 @@ def branch(slug, thread_id, post_id):
     return _respond(
         space,
         "threads/branch.html",
-        branch=trees.branch(current_user, thread, post),
+        branch=trees.branch(current_user, thread, post, page_number()),
         focus=post,
         confirm_form=confirm_form_for_viewer(),
         **_thread_context(space, thread),
@@ -99,22 +99,21 @@ def permalink(post_id):
     """Send a post's permanent link to the page where it shows, scrolled to it."""
     post, thread, space = get_post_or_404(current_user, post_id)
     if post.depth > trees.DEPTH_CAP:
-        target = url_for(
-            "threads.branch",
-            slug=space.slug,
-            thread_id=thread.id,
-            post_id=post.parent_id,
-            _anchor=f"p{post.id}",
-        )
+        # Below the cap: the branch of the post it answers, on the page of that branch showing it.
+        parent_path = post.path[: -trees.PATH_SEGMENT_WIDTH]
+        page = trees.page_of(current_user, thread, post, parent_path, post.depth - 1)
+        endpoint, values = "threads.branch", {"post_id": post.parent_id}
     else:
-        page = trees.top_level_page_of(post)
-        target = url_for(
-            "threads.thread",
-            slug=space.slug,
-            thread_id=thread.id,
-            page=page if page > 1 else None,
-            _anchor=f"p{post.id}",
-        )
+        page = trees.page_of(current_user, thread, post, "", 0)
+        endpoint, values = "threads.thread", {}
+    target = url_for(
+        endpoint,
+        slug=space.slug,
+        thread_id=thread.id,
+        page=page if page > 1 else None,
+        _anchor=f"p{post.id}",
+        **values,
+    )
     return redirect(target)
 
 

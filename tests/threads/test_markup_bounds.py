@@ -21,12 +21,16 @@ QUADRATIC = [
 
 ORDINARY = [
     "# A heading\n\nSome *soft* and **strong** words, ~~gone~~, `code`.",
-    "See [the report](https://example.org/report \"Report\") and ![a chart](https://example.org/c.png).",
-    "Links: https://example.org/a, www.example.org and <https://example.org/b>; mail me@example.org.",
-    "> quoted [link](https://example.org)\n>> deeper\n\n- one [a]\n- two [b][]\n\n[b]: https://example.org/b",
+    'See [the report](https://example.org/r "Report") and ![a chart](https://example.org/c.png).',
+    "Links: https://example.org/a, www.example.org and <https://example.org/b>; me@example.org.",
+    "> quoted [link](https://example.org)\n>> deeper\n\n- one [a]\n- two [b][]\n\n"
+    "[b]: https://example.org/b",
     "| left | right |\n|:--|--:|\n| [x](https://example.org) | y |",
     # A long post with many links and brackets, far past what a conversation holds.
-    " ".join(f"[link {n}](https://example.org/{n}) [sic] https://example.org/bare/{n}" for n in range(150)),
+    " ".join(
+        f"[link {n}](https://example.org/{n}) [sic] https://example.org/bare/{n}"
+        for n in range(150)
+    ),
 ]
 
 
