@@ -18,6 +18,7 @@ from urllib.error import URLError
 from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, Request, build_opener
 
+from bench import markup
 from bench.seed import Dataset, seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -440,7 +441,9 @@ def main() -> int:
                 results.append(result)
 
     passed = judge(results)
-    report = table(results, ceilings)
+    rendering, rendering_passed = markup.report()
+    passed = passed and rendering_passed
+    report = table(results, ceilings) + "\n\nThe Markdown renderer's worst case:\n\n" + rendering
     elapsed = time.monotonic() - started
     print()
     print(report)

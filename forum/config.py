@@ -32,11 +32,15 @@ class Config:
     RATELIMIT_NEW_THREAD_NEW_ACCOUNT: str = "2 per hour"
     RATELIMIT_REPLY: str = "20 per 10 minutes"
     RATELIMIT_REPLY_NEW_ACCOUNT: str = "7 per 10 minutes"
+    # Edits of one's own posts per account (each keeps a revision).
+    RATELIMIT_EDIT: str = "30 per 10 minutes"
     # Every other request, per account or address.
     RATELIMIT_DEFAULT: str = "300 per minute"
     # How long each worker may serve a signed-out visitor a page it rendered for another one,
     # in seconds (0 turns the cache off). Only public pages for cookie-less requests are kept.
     ANON_CACHE_SECONDS: int = 2
+    # The most each worker's cache of visitors' pages holds, in bytes; a larger page is not kept.
+    ANON_CACHE_MAX_BYTES: int = 16 * 1024 * 1024
     # Send the session cookie over HTTPS only. Turn on whenever the site is served over HTTPS.
     SESSION_COOKIE_SECURE: bool = False
     # The site's address as people reach it: absolute links (invitations) are built from it,

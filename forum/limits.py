@@ -24,9 +24,22 @@ def requester_key() -> str:
     return f"address:{client_address()}"
 
 
+def _default_budget() -> str:
+    # Read on each request, like a Budget, so a changed setting applies at once.
+    return current_app.config["RATELIMIT_DEFAULT"]
+
+
 def init_app(app: Flask) -> None:
     """Give the app its own limiter and its 429 page; storage and defaults come from config."""
-    limiter = Limiter(key_func=requester_key, key_prefix="safe-spaces")
+    # RATELIMIT_DEFAULT is one budget per client across every route (flask-limiter's
+    # application-wide limit): as a per-route default, a client could spend it once per route.
+    # flask-limiter also reads that setting as a per-route default; that copy never applies.
+    limiter = Limiter(
+        key_func=requester_key,
+        key_prefix="safe-spaces",
+        application_limits=[_default_budget],
+        default_limits_exempt_when=lambda: True,
+    )
     limiter.init_app(app)
     limiter.request_filter(lambda: request.endpoint == "static")
     app.extensions["safe_spaces.limiter"] = limiter
@@ -155,3 +168,4 @@ REPLY = Budget("RATELIMIT_REPLY", "reply", "Members may post", ("reply", "replie
 REPLY_NEW_ACCOUNT = Budget(
     "RATELIMIT_REPLY_NEW_ACCOUNT", "reply", "New accounts may post", ("reply", "replies")
 )
+EDIT = Budget("RATELIMIT_EDIT", "edit", "Members may make", ("edit", "edits"))

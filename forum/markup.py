@@ -12,17 +12,21 @@ Two layers, each of which would be enough on its own for what it guards:
 import re
 import unicodedata
 from functools import cache
+from types import SimpleNamespace
 from urllib.parse import unquote
 
 import nh3
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, helpers
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline import linkify as linkify_rule
 from markdown_it.token import Token
 
 # Bump when the output of render() changes, so `flask rerender` knows what is stale.
 # 2: explicit empty generic attributes, links limited to the allowed schemes before nh3, images
 #    inside links keep the outer link, table alignment kept, lower nesting limit.
-RENDER_VERSION = 2
+RENDER_VERSION = 3
+# 3: a bounded scan budget per render: past it, `[`, `![` and `://` stay text.
 
 ALLOWED_TAGS = {
     "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
@@ -42,6 +46,13 @@ LINK_REL = "nofollow ugc noopener noreferrer"
 # run of `[` or `![` cost seconds of CPU (link labels are rescanned at every level); 40 cuts that
 # by more than half and still allows quotes and lists nested far deeper than any conversation.
 MAX_NESTING = 40
+
+# Characters the link-label and bare-URL scans may read in one render. Both rescan the rest of
+# a paragraph for each `[`, `![` or `://` that leads nowhere, so a body of such openers costs
+# the square of its length (seconds for 20,000 characters). An ordinary post spends a few
+# thousand; past the budget the remaining openers are plain text.
+SCAN_BUDGET = 200_000
+SCANNED = "safe_spaces.scanned"  # the render's env key: characters scanned so far
 
 # A lone surrogate (JSON's \ud800 escape decodes to one) cannot be encoded for nh3, which raises.
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -124,6 +135,30 @@ def _rewrite(state: StateCore) -> None:
             token.children = _images_as_links(token.children)
 
 
+def _within_budget(state: StateInline, cost: int) -> bool:
+    """Count a scan of `cost` characters; False once the render's budget is spent."""
+    if state.env[SCANNED] >= SCAN_BUDGET:
+        return False
+    state.env[SCANNED] += cost
+    return True
+
+
+def _budgeted_link_label(state: StateInline, start: int, disableNested: bool = False) -> int:
+    """helpers.parseLinkLabel, counting what it reads; -1 (no link) once the budget is spent."""
+    if not _within_budget(state, 0):
+        return -1
+    end = helpers.parseLinkLabel(state, start, disableNested)
+    state.env[SCANNED] += (end if end >= 0 else state.posMax) - start
+    return end
+
+
+def _budgeted_linkify(state: StateInline, silent: bool) -> bool:
+    # The rule searches all the text pending since the last token for a scheme, at each `://`.
+    if state.src.startswith("://", state.pos) and not _within_budget(state, len(state.pending)):
+        return False
+    return linkify_rule(state, silent)
+
+
 @cache
 def _parser() -> MarkdownIt:
     # js-default: raw HTML off. Tables, strikethrough and linkify are turned on deliberately.
@@ -132,6 +167,9 @@ def _parser() -> MarkdownIt:
     )
     parser.enable(["table", "strikethrough", "linkify"])
     parser.validateLink = _link_allowed
+    # The link and image rules find their label through parser.helpers: this parser's own copy.
+    parser.helpers = SimpleNamespace(**{**vars(helpers), "parseLinkLabel": _budgeted_link_label})
+    parser.inline.ruler.at("linkify", _budgeted_linkify)
     # After linkify, so links it makes count when an image sits inside one.
     parser.core.ruler.push("safe_spaces_rewrite", _rewrite)
     return parser
@@ -139,7 +177,18 @@ def _parser() -> MarkdownIt:
 
 def render(source: str) -> str:
     """Render Markdown to HTML that is safe to show as it is."""
-    html = _parser().render(_LONE_SURROGATE.sub("\ufffd", source))
+    return render_counted(source)[0]
+
+
+def render_counted(source: str) -> tuple[str, int]:
+    """Render, and say how many characters the link and URL scans read: at most SCAN_BUDGET
+    plus one paragraph per level of nested labels still open when it ran out."""
+    env = {SCANNED: 0}
+    html = _parser().render(_LONE_SURROGATE.sub("\ufffd", source), env)
+    return _sanitised(html), env[SCANNED]
+
+
+def _sanitised(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -6,7 +6,7 @@ from forum import anon_cache, create_app
 from forum.extensions import db
 from forum.spaces.membership import admit
 from tests.conftest import settings_for_tests
-from tests.factories import make_space
+from tests.factories import add_member, first_post, make_space, reply, start_thread
 from tests.support.client import Client
 
 
@@ -75,3 +75,66 @@ def test_cached_pages_keep_the_security_headers(cached_app):
     again = cached_app.test_client().get("/")
     assert "default-src 'self'" in again.headers["Content-Security-Policy"]
     assert again.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.fixture
+def small_cache_app(database_uri, _schema, app):
+    settings = settings_for_tests(database_uri) | {
+        "ANON_CACHE_SECONDS": 30,
+        "ANON_CACHE_MAX_BYTES": 300_000,
+    }
+    small = create_app(settings)
+    small.test_client_class = Client
+    return small
+
+
+@pytest.fixture
+def huge_thread_url(member):
+    """A public thread whose page is large: a long first post and long replies."""
+    space = make_space("open", name="Open Space")
+    add_member(space, member)
+    thread = start_thread(member, space, title="A long read", body="word " * 3900)
+    for number in range(3):
+        reply(member, first_post(thread), f"Reply {number}: " + "text " * 3900)
+    return f"/s/open/t/{thread.id}"
+
+
+def test_a_flood_of_distinct_urls_never_holds_more_than_the_bound(small_cache_app, huge_thread_url):
+    cache = small_cache_app.extensions["safe_spaces.anon_cache"]
+    visitor = small_cache_app.test_client()
+    page_size = len(visitor.get(huge_thread_url).get_data())
+    assert page_size > 60_000
+    # A scraper asks for the same large page under ever new query strings.
+    for number in range(40):
+        assert visitor.get(f"{huge_thread_url}?x={number}").status_code == 200
+        assert cache.bytes_held <= cache.max_bytes
+    assert 0 < len(cache) <= cache.max_bytes // page_size
+    # The latest pages are kept, the oldest went first.
+    assert cache.get(f"{huge_thread_url}?x=39") is not None
+    assert cache.get(f"{huge_thread_url}?x=0") is None
+
+
+def test_a_page_larger_than_the_bound_is_not_cached(small_cache_app, huge_thread_url):
+    cache = small_cache_app.extensions["safe_spaces.anon_cache"]
+    cache.max_bytes = 20_000  # room for the front page, not for the thread
+    visitor = small_cache_app.test_client()
+    assert visitor.get("/").status_code == 200
+    assert cache.get("/?") is not None  # a small page is kept
+    assert visitor.get(huge_thread_url).status_code == 200
+    assert cache.get(f"{huge_thread_url}?") is None
+    # Nor does it push out the pages that fit.
+    assert cache.get("/?") is not None
+    assert cache.bytes_held <= cache.max_bytes
+
+
+def test_expired_pages_are_dropped_not_kept(small_cache_app, huge_thread_url, monkeypatch):
+    cache = small_cache_app.extensions["safe_spaces.anon_cache"]
+    visitor = small_cache_app.test_client()
+    for number in range(3):
+        visitor.get(f"{huge_thread_url}?x={number}")
+    assert len(cache) == 3
+    now = anon_cache.time.monotonic()
+    monkeypatch.setattr(anon_cache.time, "monotonic", lambda: now + 31)
+    visitor.get("/")
+    assert len(cache) == 1  # only the page just stored
+    assert cache.bytes_held == cache.get("/?").size

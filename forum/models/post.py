@@ -77,7 +77,10 @@ class Post(db.Model):
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
     # Copied from the thread so that lists across threads (profiles) filter without a join.
     space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), index=True)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    # Indexed for the cascade: deleting a post finds its replies by it.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), index=True
+    )
     persona_id: Mapped[int] = mapped_column(ForeignKey("personas.id"), index=True)
     path: Mapped[str] = mapped_column(  # room for ~280 levels
         String(2000).with_variant(String(2000, collation="C"), "postgresql"), default=""

@@ -243,6 +243,7 @@ def edit_post(
     )
     if unchanged:
         return False
+    limits.EDIT.spend(f"user:{user.id}")
     db.session.add(
         PostRevision(
             post_id=post.id,

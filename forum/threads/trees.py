@@ -11,7 +11,8 @@ from datetime import datetime
 from functools import cache, cached_property
 
 from flask import url_for
-from sqlalchemy import Boolean, and_, bindparam, case, func, literal, or_, select
+from sqlalchemy import Boolean, and_, bindparam, case, func, literal, select
+from sqlalchemy.orm import aliased
 
 from forum import policy
 from forum.extensions import db
@@ -22,7 +23,11 @@ from forum.pagination import Page
 from forum.policy import Action
 from forum.policy import posts as post_rule
 
-TOP_LEVEL_PER_PAGE = 25
+# A page reads at most this many replies, in depth-first order, whatever the shape of the tree
+# (5,000 replies to one post, a chain as deep as replies go, 5,000 top-level replies). It also
+# shows the post they answer and, when it starts inside a branch, the replies that lead to its
+# first one, so it never holds more than POSTS_PER_PAGE + DEPTH_CAP posts.
+POSTS_PER_PAGE = 100
 # Deeper branches than this many levels below the page's root continue on a page of their own.
 DEPTH_CAP = 8
 
@@ -76,6 +81,8 @@ class PostView:
     children: list["PostView"] = field(default_factory=list)
     # Replies below the depth cap: "continue this thread" links to them.
     has_hidden_replies: bool = False
+    # Shown again above a page that starts inside its branch, so the page reads in context.
+    is_context: bool = False
 
     @property
     def is_gone(self) -> bool:
@@ -102,9 +109,10 @@ def walk(roots: list[PostView]) -> list[tuple[bool, PostView]]:
 class PostTree(list):
     """Posts with their replies nested, and what a template needs to render them in one loop."""
 
-    def __init__(self, roots: list[PostView], thread: Thread):
+    def __init__(self, roots: list[PostView], thread: Thread, pages: Page | None = None):
         super().__init__(roots)
         self.thread = thread
+        self.pages = pages  # where this page is among the pages of the tree's replies
 
     @cached_property
     def steps(self) -> list[tuple[bool, PostView]]:
@@ -144,8 +152,8 @@ class PostLinks:
 class ThreadPage:
     thread: Thread
     first_post: PostView | None
-    replies: PostTree  # top-level replies of this page, each with its branch
-    pages: Page  # where this page is among the pages of top-level replies
+    replies: PostTree  # this page's replies, nested, each under the post it answers
+    pages: Page  # where this page is among the pages of the thread's replies
     can_reply: bool
 
 
@@ -166,24 +174,47 @@ def _listed_posts(signed_in: bool):
     )
 
 
-def _in_subtree():
-    # [first, end): a post's subtree, or the branches of a page's top-level replies.
+def _replies_of_root():
+    # The replies a page is cut from: those of the root's subtree (the whole thread, or one
+    # post's branch), down to the depth cap, in [after_path, end_path).
     return and_(
-        Post.path >= bindparam("first_path"),
+        Post.thread_id == bindparam("thread_id"),
+        Post.path > bindparam("after_path"),
         Post.path < bindparam("end_path"),
+        Post.depth > bindparam("root_depth"),
         Post.depth <= bindparam("max_depth"),
+    )
+
+
+def _has_listed_replies(signed_in: bool):
+    """SQL truth: the post has a reply the viewer sees (found through the parent_id index)."""
+    child, child_persona = aliased(Post), aliased(Persona)
+    return (
+        select(literal(1))
+        .select_from(child)
+        .join(child_persona, child_persona.id == child.persona_id)
+        .where(
+            child.parent_id == Post.id,
+            post_rule.listed_clause(
+                child.status,
+                (child_persona.user_id == bindparam("viewer_id")) if signed_in else literal(False),
+                bindparam("viewer_is_staff", type_=Boolean),
+            ),
+        )
+        .exists()
     )
 
 
 @cache
 def _post_rows_statement(signed_in: bool, shape: str):
-    """Posts of a thread in path order: the first post alone ("first"), the first post and the
-    branches of a page's top-level replies ("page"), or one post's branch ("branch")."""
+    """Posts of a thread in path order: the first post ("first"), given paths ("context"), or
+    one page of a root's replies ("replies", LIMIT and OFFSET bound)."""
     shown = post_rule.body_shown_clause(
         Post.status,
         authors.is_viewer_clause(signed_in),
         bindparam("viewer_is_staff", type_=Boolean),
     )
+    at_cap = Post.depth == bindparam("max_depth")
     columns = (
         Post.id,
         Post.thread_id,
@@ -198,37 +229,44 @@ def _post_rows_statement(signed_in: bool, shape: str):
         case((shown, Post.content_warning), else_=literal(None)).label("content_warning"),
         Post.created_at,
         Post.edited_at,
+        case((at_cap, _has_listed_replies(signed_in)), else_=literal(False)).label("has_more"),
     )
     statement = authors.join_author(
         select(*columns, *authors.author_columns(signed_in)), Post.persona_id
-    )
-    if shape == "first":
-        condition = Post.depth == 0
-    elif shape == "page":
-        condition = or_(Post.depth == 0, _in_subtree())
-    else:
-        condition = _in_subtree()
+    ).where(_listed_posts(signed_in))
     in_thread = Post.thread_id == bindparam("thread_id")
-    return statement.where(in_thread, condition, _listed_posts(signed_in)).order_by(Post.path)
+    if shape == "first":
+        return statement.where(in_thread, Post.depth == 0)
+    if shape == "context":
+        paths = bindparam("context_paths", expanding=True)
+        return statement.where(in_thread, Post.path.in_(paths)).order_by(Post.path)
+    return (
+        statement.where(_replies_of_root())
+        .order_by(Post.path)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
 
 
-def _post_rows(viewer: User, thread: Thread, shape: str, **bounds):
-    statement = _post_rows_statement(viewer.is_authenticated, shape)
-    return db.session.execute(statement, {**_viewer_bounds(viewer, thread), **bounds}).all()
+@cache
+def _count_statement(signed_in: bool):
+    """How many replies of a root's subtree, in [after_path, end_path), the viewer sees."""
+    return (
+        select(func.count())
+        .select_from(Post)
+        .join(Persona, Persona.id == Post.persona_id)
+        .where(_replies_of_root(), _listed_posts(signed_in))
+    )
 
 
 def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[PostView]:
-    """Nest rows (ordered by path) under their parents, down to the depth cap."""
+    """Nest rows (ordered by path) under their parents."""
     views: dict[int, PostView] = {}
     roots = []
-    cap = root_depth + DEPTH_CAP
     for row in rows:
         parent = views.get(row.parent_id)
         if parent is None and row.depth != root_depth:
             continue  # below a post this viewer does not see
-        if row.depth > cap:
-            parent.has_hidden_replies = True
-            continue
         view = PostView(
             row.id,
             row.parent_id,
@@ -240,6 +278,7 @@ def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[Po
             row.created_at,
             row.edited_at,
             authors.author(row),
+            has_hidden_replies=bool(row.has_more),
         )
         if row.status not in GONE_STATUSES:
             view.can_reply = can_reply and row.status == PostStatus.VISIBLE
@@ -255,90 +294,91 @@ def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[Po
     return roots
 
 
-@cache
-def _top_level_statements(signed_in: bool):
-    """The count and one page of paths of a thread's top-level replies the viewer sees."""
-    top_level = and_(
-        Post.thread_id == bindparam("thread_id"), Post.depth == 1, _listed_posts(signed_in)
-    )
-    count = (
-        select(func.count())
-        .select_from(Post)
-        .join(Persona, Persona.id == Post.persona_id)
-        .where(top_level)
-    )
-    paths = (
-        select(Post.path)
-        .join(Persona, Persona.id == Post.persona_id)
-        .where(top_level)
-        .order_by(Post.path)
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
-    )
-    return count, paths
+def _ancestor_paths(path: str, below_depth: int) -> list[str]:
+    """The paths of a post's ancestors deeper than `below_depth` - 1 (a path is its ancestors')."""
+    depth = len(path) // PATH_SEGMENT_WIDTH - 1
+    return [path[: (level + 1) * PATH_SEGMENT_WIDTH] for level in range(below_depth, depth)]
+
+
+def _page_rows(viewer: User, thread: Thread, root: Post | None, page: int):
+    """One page of the replies below `root` (None: the whole thread) with the posts above its
+    first reply, and the page's number and total; three statements whatever the tree."""
+    signed_in = viewer.is_authenticated
+    root_path, root_depth = (root.path, root.depth) if root is not None else ("", 0)
+    bounds = {
+        **_viewer_bounds(viewer, thread),
+        "after_path": root_path,
+        "end_path": root_path + SUBTREE_END,
+        "root_depth": root_depth,
+        "max_depth": root_depth + DEPTH_CAP,
+    }
+    total = db.session.scalar(_count_statement(signed_in), bounds)
+    number = Page.clamp(page, total, POSTS_PER_PAGE)
+    replies = db.session.execute(
+        _post_rows_statement(signed_in, "replies"),
+        {**bounds, "limit": POSTS_PER_PAGE, "offset": (number - 1) * POSTS_PER_PAGE},
+    ).all()
+    if replies:
+        paths = _ancestor_paths(replies[0].path, root_depth)
+        context = db.session.execute(
+            _post_rows_statement(signed_in, "context"), {**bounds, "context_paths": paths}
+        ).all()
+    elif root is not None:
+        context = db.session.execute(
+            _post_rows_statement(signed_in, "context"), {**bounds, "context_paths": [root_path]}
+        ).all()
+    else:
+        context = db.session.execute(_post_rows_statement(signed_in, "first"), bounds).all()
+    return context, replies, number, total
+
+
+def _tree_page(viewer: User, thread: Thread, root: Post | None, page: int):
+    """The page's posts nested under its root, the replies above its first one marked as
+    context; with the page's place among the pages, and whether the viewer may reply."""
+    context, replies, number, total = _page_rows(viewer, thread, root, page)
+    can_reply = policy.can(viewer, Action.REPLY, thread)
+    root_depth = root.depth if root is not None else 0
+    roots = _build_tree(viewer, [*context, *replies], root_depth, can_reply)
+    context_ids = {row.id for row in context if row.depth > root_depth}
+    for opening, post in walk(roots):
+        if opening and post.id in context_ids:
+            post.is_context = True
+    return roots, Page([], number, POSTS_PER_PAGE, total), can_reply
 
 
 def thread_page(viewer: User, thread: Thread, page: int) -> ThreadPage:
-    """The first post and one page of top-level replies, each with its branch."""
-    can_reply = policy.can(viewer, Action.REPLY, thread)
-    count, paths_statement = _top_level_statements(viewer.is_authenticated)
-    bounds = _viewer_bounds(viewer, thread)
-    total = db.session.scalar(count, bounds)
-    number = Page.clamp(page, total, TOP_LEVEL_PER_PAGE)
-    paths = db.session.scalars(
-        paths_statement,
-        {**bounds, "limit": TOP_LEVEL_PER_PAGE, "offset": (number - 1) * TOP_LEVEL_PER_PAGE},
-    ).all()
-    if paths:
-        # Every branch of this page's top-level replies: paths from the first to past the last.
-        rows = _post_rows(
-            viewer,
-            thread,
-            "page",
-            first_path=paths[0],
-            end_path=paths[-1] + SUBTREE_END,
-            max_depth=DEPTH_CAP + 1,
-        )
-    else:
-        rows = _post_rows(viewer, thread, "first")
-    tree = _build_tree(viewer, rows, root_depth=0, can_reply=can_reply)
-    first = tree[0] if tree else None
+    """The first post and one page of replies, nested under the posts they answer."""
+    roots, pages, can_reply = _tree_page(viewer, thread, None, page)
+    first = roots[0] if roots else None
     replies = first.children if first else []
     if first:
         first.children = []
-    replies_tree = PostTree(replies, thread)
-    pages = Page(replies_tree, number, TOP_LEVEL_PER_PAGE, total)
-    return ThreadPage(thread, first, replies_tree, pages, can_reply)
+    return ThreadPage(thread, first, PostTree(replies, thread, pages), pages, can_reply)
 
 
-def branch(viewer: User, thread: Thread, post: Post) -> PostTree:
-    """A post and its replies down to the depth cap, for "continue this thread"."""
-    can_reply = policy.can(viewer, Action.REPLY, thread)
-    rows = _post_rows(
-        viewer,
-        thread,
-        "branch",
-        first_path=post.path,
-        end_path=post.path + SUBTREE_END,
-        max_depth=post.depth + DEPTH_CAP + 1,
+def branch(viewer: User, thread: Thread, post: Post, page: int = 1) -> PostTree:
+    """A post and one page of its replies down to the depth cap, for "continue this thread"."""
+    roots, pages, _ = _tree_page(viewer, thread, post, page)
+    return PostTree(roots, thread, pages)
+
+
+def page_of(viewer: User, thread: Thread, post: Post, root_path: str, root_depth: int) -> int:
+    """The page, among those of the replies below the root (path and depth), showing a post."""
+    if post.depth == root_depth:
+        return 1
+    before = db.session.scalar(
+        _count_statement(viewer.is_authenticated),
+        {
+            **_viewer_bounds(viewer, thread),
+            "after_path": root_path,
+            "end_path": post.path,
+            "root_depth": root_depth,
+            "max_depth": root_depth + DEPTH_CAP,
+        },
     )
-    roots = _build_tree(viewer, rows, root_depth=post.depth, can_reply=can_reply)
-    return PostTree(roots, thread)
+    return before // POSTS_PER_PAGE + 1
 
 
 def first_post(thread: Thread) -> Post:
     """The post that opened the thread."""
     return db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.depth == 0))
-
-
-def top_level_page_of(post: Post) -> int:
-    """The page of the thread on which a post's top-level ancestor appears."""
-    if post.depth == 0:
-        return 1
-    ancestor_path = post.path[: 2 * PATH_SEGMENT_WIDTH]
-    before = db.session.scalar(
-        select(func.count())
-        .select_from(Post)
-        .where(Post.thread_id == post.thread_id, Post.depth == 1, Post.path < ancestor_path)
-    )
-    return before // TOP_LEVEL_PER_PAGE + 1

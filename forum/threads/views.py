@@ -9,11 +9,13 @@ from forum.errors import DomainError
 from forum.extensions import db
 from forum.forms import ConfirmForm, confirm_form_for_viewer, refuse
 from forum.models import PersonaKind, PostRevision, Space, Thread
-from forum.pagination import page_number
+from forum.pagination import page_number, paginate
 from forum.policy import Action, get_post_or_404, get_space_or_404, get_thread_or_404
 from forum.threads import forms, queries, services, trees
 
 bp = Blueprint("threads", __name__)
+
+REVISIONS_PER_PAGE = 20
 
 
 def _respond(space: Space, template: str, status: int = 200, extra_headers=None, **context):
@@ -85,7 +87,7 @@ def branch(slug, thread_id, post_id):
     return _respond(
         space,
         "threads/branch.html",
-        branch=trees.branch(current_user, thread, post),
+        branch=trees.branch(current_user, thread, post, page_number()),
         focus=post,
         confirm_form=confirm_form_for_viewer(),
         **_thread_context(space, thread),
@@ -97,22 +99,21 @@ def permalink(post_id):
     """Send a post's permanent link to the page where it shows, scrolled to it."""
     post, thread, space = get_post_or_404(current_user, post_id)
     if post.depth > trees.DEPTH_CAP:
-        target = url_for(
-            "threads.branch",
-            slug=space.slug,
-            thread_id=thread.id,
-            post_id=post.parent_id,
-            _anchor=f"p{post.id}",
-        )
+        # Below the cap: the branch of the post it answers, on the page of that branch showing it.
+        parent_path = post.path[: -trees.PATH_SEGMENT_WIDTH]
+        page = trees.page_of(current_user, thread, post, parent_path, post.depth - 1)
+        endpoint, values = "threads.branch", {"post_id": post.parent_id}
     else:
-        page = trees.top_level_page_of(post)
-        target = url_for(
-            "threads.thread",
-            slug=space.slug,
-            thread_id=thread.id,
-            page=page if page > 1 else None,
-            _anchor=f"p{post.id}",
-        )
+        page = trees.page_of(current_user, thread, post, "", 0)
+        endpoint, values = "threads.thread", {}
+    target = url_for(
+        endpoint,
+        slug=space.slug,
+        thread_id=thread.id,
+        page=page if page > 1 else None,
+        _anchor=f"p{post.id}",
+        **values,
+    )
     return redirect(target)
 
 
@@ -193,7 +194,7 @@ def edit(post_id):
     if post.is_first:
         current["title"] = thread.title
     form = form_class(data=current)
-    status = 200
+    status, extra_headers = 200, {}
     if form.validate_on_submit():
         try:
             services.edit_post(
@@ -204,7 +205,7 @@ def edit(post_id):
                 title=form.title.data if post.is_first else None,
             )
         except DomainError as error:
-            status, _ = _refused(form, error)
+            status, extra_headers = _refused(form, error)
         else:
             db.session.commit()
             flash("Your post is updated.", "success")
@@ -215,6 +216,7 @@ def edit(post_id):
         space,
         "threads/edit.html",
         status,
+        extra_headers,
         post=post,
         form=form,
         **_thread_context(space, thread),
@@ -275,11 +277,13 @@ def revisions(post_id):
     post, thread, space = get_post_or_404(current_user, post_id)
     if reason := policy.check(current_user, Action.VIEW_REVISIONS, post):
         abort(reason.status, reason.message)
-    earlier = db.session.scalars(
+    earlier = paginate(
         select(PostRevision)
         .where(PostRevision.post_id == post.id)
-        .order_by(PostRevision.created_at.desc(), PostRevision.id.desc())
-    ).all()
+        .order_by(PostRevision.created_at.desc(), PostRevision.id.desc()),
+        page_number(),
+        REVISIONS_PER_PAGE,
+    )
     return _respond(
         space,
         "threads/revisions.html",

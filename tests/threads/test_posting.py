@@ -195,22 +195,24 @@ def test_deep_branches_continue_on_their_own_page(member_client, space, app):
     assert f'id="p{deep}"' in member_client.get(target.split("#")[0]).get_data(as_text=True)
 
 
-def test_long_threads_page_by_top_level_replies(member_client, space, app):
+def test_long_threads_page_by_posts(member_client, space, app):
     current_limiter().enabled = False
     url = new_thread(member_client)
     first = first_post_id(member_client, url)
-    for n in range(trees.TOP_LEVEL_PER_PAGE + 2):
-        reply(member_client, first, body=f"Top {n}")
-    last_top = db.session.scalar(select(Post.id).where(Post.body_source == "Top 0"))
-    reply(member_client, last_top, body="Nested under the first")
+    reply(member_client, first, body="Top 0")
+    top = db.session.scalar(select(Post.id).where(Post.body_source == "Top 0"))
+    for n in range(trees.POSTS_PER_PAGE):
+        reply(member_client, top, body=f"Under {n}")
     page_one = member_client.get(url).get_data(as_text=True)
-    assert "Top 0<" in page_one and "Nested under the first" in page_one
-    assert f"Top {trees.TOP_LEVEL_PER_PAGE}<" not in page_one
+    assert "Top 0<" in page_one and f"Under {trees.POSTS_PER_PAGE - 2}<" in page_one
+    assert f"Under {trees.POSTS_PER_PAGE - 1}<" not in page_one
     page_two = member_client.get(url + "?page=2").get_data(as_text=True)
-    assert f"Top {trees.TOP_LEVEL_PER_PAGE}<" in page_two
-    assert "Top 0<" not in page_two
+    assert f"Under {trees.POSTS_PER_PAGE - 1}<" in page_two
+    # The post it answers is shown again above it, marked, and the thread's first post too.
+    assert "Top 0<" in page_two and "Shown again from an earlier page" in page_two
+    assert "Under 0<" not in page_two
     late = db.session.scalar(
-        select(Post.id).where(Post.body_source == f"Top {trees.TOP_LEVEL_PER_PAGE + 1}")
+        select(Post.id).where(Post.body_source == f"Under {trees.POSTS_PER_PAGE - 1}")
     )
     assert "page=2" in member_client.get(f"/p/{late}").headers["Location"]
 

@@ -97,8 +97,10 @@ def grow(thread: Thread, people, replies: int, seed: int = 4) -> None:
     db.session.commit()
 
 
-def bulk_grow(thread: Thread, people, replies: int, seed: int = 5) -> None:
-    """Add replies in one insert, with the paths, depths, HTML and counters post_reply makes."""
+def bulk_grow(thread: Thread, people, replies: int, seed: int = 5, plan=None) -> None:
+    """Add replies in one insert, with the paths, depths, HTML and counters post_reply makes.
+
+    `plan` gives each reply's parent as tree_plan() does; by default, tree_plan()'s shape."""
     space = db.session.get(Space, thread.space_id)
     personas = [identity.persona_for(user, space, PersonaKind(kind)).id for user, kind in people]
     first = first_post(thread)
@@ -108,7 +110,7 @@ def bulk_grow(thread: Thread, people, replies: int, seed: int = 5) -> None:
     body_html = markup.render(body)
     now = utcnow()
     rows = []
-    for number, parent in enumerate(tree_plan(replies, seed)):
+    for number, parent in enumerate(plan or tree_plan(replies, seed)):
         parent_id, parent_path, parent_depth = posts[parent]
         post_id = next_id + number
         path = parent_path + path_segment(post_id)
@@ -185,7 +187,8 @@ def test_thread_page_runs_the_same_queries_at_10_and_500_posts(
     bulk_grow(thread, people, 490)
     posts, top_level, deepest = shape(thread)
     assert posts == 500
-    assert top_level > 2 * trees.TOP_LEVEL_PER_PAGE  # several pages of top-level replies
+    assert posts > 4 * trees.POSTS_PER_PAGE  # several pages of replies
+    assert top_level > 80  # and many top-level replies
     assert deepest > trees.DEPTH_CAP + 1  # some branches continue on a page of their own
 
     for name, client in viewers.items():
