@@ -30,9 +30,13 @@ def get_space_or_404(viewer: User, slug: str, action: Action = Action.SEE_SPACE)
     return space
 
 
-def get_thread_or_404(viewer: User, space: Space, thread_id: int) -> Thread:
+def get_thread_or_404(viewer: User, space: Space, public_id: str) -> Thread:
     """The thread of this space (already loaded for the viewer) when the viewer may read it."""
-    thread = db.session.get(Thread, thread_id)
+    thread = db.session.scalar(select(Thread).where(Thread.public_id == public_id))
+    return _readable_thread(viewer, space, thread)
+
+
+def _readable_thread(viewer: User, space: Space, thread: Thread | None) -> Thread:
     if thread is None or thread.space_id != space.id:
         abort(404)
     if check(viewer, Action.READ_THREAD, thread) is not None:
@@ -40,15 +44,15 @@ def get_thread_or_404(viewer: User, space: Space, thread_id: int) -> Thread:
     return thread
 
 
-def get_post_or_404(viewer: User, post_id: int) -> tuple[Post, Thread, Space]:
+def get_post_or_404(viewer: User, public_id: str) -> tuple[Post, Thread, Space]:
     """The post with its thread and space, when the viewer may read the post."""
-    post = db.session.get(Post, post_id)
+    post = db.session.scalar(select(Post).where(Post.public_id == public_id))
     if post is None:
         abort(404)
     space = db.session.get(Space, post.space_id)
     if check(viewer, Action.SEE_SPACE, space) is not None:
         abort(404)
-    thread = get_thread_or_404(viewer, space, post.thread_id)
+    thread = _readable_thread(viewer, space, db.session.get(Thread, post.thread_id))
     if check(viewer, Action.READ_POST, post) is not None:
         abort(404)
     return post, thread, space

@@ -12,6 +12,7 @@ from functools import cache, cached_property
 
 from flask import url_for
 from sqlalchemy import Boolean, and_, bindparam, case, func, literal, or_, select
+from sqlalchemy.orm import aliased
 
 from forum import policy
 from forum.extensions import db
@@ -32,6 +33,7 @@ class ThreadHeader:
     """What every page of a thread shows of it, as this viewer may read it."""
 
     id: int
+    public_id: str
     title: str | None  # None: the first post is gone for this viewer, and its title with it
     status: str
     content_warning: str | None
@@ -49,6 +51,7 @@ def thread_header(viewer: User, thread: Thread, space: Space) -> ThreadHeader:
     )
     return ThreadHeader(
         id=thread.id,
+        public_id=thread.public_id,
         title=thread.title if shown else None,
         status=thread.status,
         content_warning=thread.content_warning if shown else None,
@@ -61,6 +64,7 @@ def thread_header(viewer: User, thread: Thread, space: Space) -> ThreadHeader:
 @dataclass(slots=True)
 class PostView:
     id: int
+    public_id: str  # what pages show: links, anchors
     parent_id: int | None
     depth: int
     status: str
@@ -76,6 +80,8 @@ class PostView:
     children: list["PostView"] = field(default_factory=list)
     # Replies below the depth cap: "continue this thread" links to them.
     has_hidden_replies: bool = False
+    # The public id of the post this replies to, read for the root of a branch page alone.
+    parent_public_id: str | None = None
 
     @property
     def is_gone(self) -> bool:
@@ -113,7 +119,7 @@ class PostTree(list):
     @cached_property
     def links(self) -> "PostLinks":
         space = db.session.get(Space, self.thread.space_id)  # loaded by the view: no query
-        return PostLinks(space.slug, self.thread.id)
+        return PostLinks(space.slug, self.thread.public_id)
 
 
 class PostLinks:
@@ -123,19 +129,22 @@ class PostLinks:
     marker id, and each post's link is that URL with the post's id in the marker's place.
     """
 
-    _MARK = 9_876_543_210  # an id no page shows, so it is found only where the id goes
+    _MARK = "markmarkmark"  # a well-formed public id; the last one in a URL is the post's
 
-    def __init__(self, slug: str, thread_id: int):
+    def __init__(self, slug: str, thread_public_id: str):
         self.permalink = self._pattern("threads.permalink")
         self.reply = self._pattern("threads.reply")
         self.edit = self._pattern("threads.edit")
         self.delete = self._pattern("threads.delete")
         self.revisions = self._pattern("threads.revisions")
-        self.branch = self._pattern("threads.branch", slug=slug, thread_id=thread_id)
+        self.branch = self._pattern(
+            "threads.branch", slug=slug, thread_public_id=thread_public_id
+        )
 
     @classmethod
     def _pattern(cls, endpoint: str, **values):
-        head, mark, tail = url_for(endpoint, post_id=cls._MARK, **values).rpartition(str(cls._MARK))
+        url = url_for(endpoint, post_public_id=cls._MARK, **values)
+        head, mark, tail = url.rpartition(cls._MARK)
         assert mark, f"{endpoint} has no post id in its URL"
         return f"{head}{{}}{tail}".format
 
@@ -175,6 +184,14 @@ def _in_subtree():
     )
 
 
+def _parent_public_id():
+    # Read for a branch page's root, whose "the post this replies to" link is not on the page.
+    parent = aliased(Post)
+    of_parent = select(parent.public_id).where(parent.id == Post.parent_id).scalar_subquery()
+    is_root = Post.path == bindparam("first_path")
+    return case((is_root, of_parent), else_=literal(None)).label("parent_public_id")
+
+
 @cache
 def _post_rows_statement(signed_in: bool, shape: str):
     """Posts of a thread in path order: the first post alone ("first"), the first post and the
@@ -186,6 +203,7 @@ def _post_rows_statement(signed_in: bool, shape: str):
     )
     columns = (
         Post.id,
+        Post.public_id,
         Post.thread_id,
         Post.space_id,
         Post.parent_id,
@@ -198,6 +216,7 @@ def _post_rows_statement(signed_in: bool, shape: str):
         case((shown, Post.content_warning), else_=literal(None)).label("content_warning"),
         Post.created_at,
         Post.edited_at,
+        _parent_public_id() if shape == "branch" else literal(None).label("parent_public_id"),
     )
     statement = authors.join_author(
         select(*columns, *authors.author_columns(signed_in)), Post.persona_id
@@ -231,6 +250,7 @@ def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[Po
             continue
         view = PostView(
             row.id,
+            row.public_id,
             row.parent_id,
             row.depth,
             row.status,
@@ -240,6 +260,7 @@ def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[Po
             row.created_at,
             row.edited_at,
             authors.author(row),
+            parent_public_id=row.parent_public_id,
         )
         if row.status not in GONE_STATUSES:
             view.can_reply = can_reply and row.status == PostStatus.VISIBLE
@@ -329,6 +350,11 @@ def branch(viewer: User, thread: Thread, post: Post) -> PostTree:
 def first_post(thread: Thread) -> Post:
     """The post that opened the thread."""
     return db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.depth == 0))
+
+
+def parent_public_id(post: Post) -> str:
+    """The public id of the post this one replies to."""
+    return db.session.scalar(select(Post.public_id).where(Post.id == post.parent_id))
 
 
 def top_level_page_of(post: Post) -> int:

@@ -83,7 +83,7 @@ class World:
 
     @property
     def thread_url(self) -> str:
-        return f"/s/{self.slug}/t/{self.thread.id}"
+        return f"/s/{self.slug}/t/{self.thread.public_id}"
 
 
 @pytest.fixture
@@ -315,11 +315,11 @@ def test_delete_without_javascript_asks_on_a_page_of_its_own(page, phone_world, 
     window.goto(phone_world.thread_url)
     reply = post_of(window, phone_world.reply.id)
     delete_link = reply.get_by_role("link", name="Delete")
-    expect(delete_link).to_have_attribute("href", re.compile(rf"/p/{phone_world.reply.id}/delete$"))
+    expect(delete_link).to_have_attribute("href", re.compile(rf"/p/{phone_world.reply.public_id}/delete$"))
 
     # The confirmation page shows the post; Cancel goes back to it and deletes nothing.
     delete_link.click()
-    expect(window).to_have_url(re.compile(rf"/p/{phone_world.reply.id}/delete$"))
+    expect(window).to_have_url(re.compile(rf"/p/{phone_world.reply.public_id}/delete$"))
     expect(window.get_by_role("heading", level=1)).to_have_text("Delete this post?")
     quoted = window.get_by_role("article", name="The post you would delete")
     expect(quoted).to_contain_text("I would rather not say this")

@@ -214,12 +214,12 @@ def build_world(app) -> World:
     tops = []
     for number in range(1, 29):
         if number == 4:
-            submitted(reply(u, a_first.id, body="PSEUDO-A-top1 on the first page"))
+            submitted(reply(u, a_first.public_id, body="PSEUDO-A-top1 on the first page"))
             ids["u_top1"] = post_with("PSEUDO-A-top1").id
         who = fillers[number % len(fillers)]
         kind = "named" if who in (moderator, member) and number % 3 == 0 else "pseudonym"
         tops.append(service_reply(who, a_first, f"Top-level filler {number}", kind))
-    submitted(reply(u, a_first.id, body="PSEUDO-A-top2 on the second page"))
+    submitted(reply(u, a_first.public_id, body="PSEUDO-A-top2 on the second page"))
     ids["u_top2"] = post_with("PSEUDO-A-top2").id
     service_reply(member, a_first, "Top-level filler, last")
     # A comparison post: another member's pseudonymous top-level reply on the first page.
@@ -231,14 +231,14 @@ def build_world(app) -> World:
     parent = tops[0]
     for depth in range(2, 12):
         if depth in (2, 10):
-            submitted(reply(u, parent.id, body=f"PSEUDO-A-d{depth} deep in the branch"))
+            submitted(reply(u, parent.public_id, body=f"PSEUDO-A-d{depth} deep in the branch"))
             parent = post_with(f"PSEUDO-A-d{depth}")
         else:
             parent = service_reply(member if depth % 2 else newcomer, parent, f"Deep {depth}")
         ids[f"d{depth}"] = parent.id
 
     # The author edits their first post: it keeps a revision and shows "edited".
-    response = u.submit(f"/p/{a_first.id}/edit", {"body": "PSEUDO-A0 first words, edited"})
+    response = u.submit(f"/p/{a_first.public_id}/edit", {"body": "PSEUDO-A0 first words, edited"})
     assert response.status_code == 302, response.get_data(as_text=True)
 
     # Thread B: started by another member under their name; the author has the last word.

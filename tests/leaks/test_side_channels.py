@@ -46,7 +46,7 @@ def test_an_edit_keeps_the_identity_chosen_at_posting(scene, chosen, forged):
     post = first_post(thread)
     persona_id = post.persona_id
 
-    page = author.get(f"/p/{post.id}/edit").get_data(as_text=True)
+    page = author.get(f"/p/{post.public_id}/edit").get_data(as_text=True)
     [form] = [form for form in inspect_html.forms(page) if "First words" in form]
     assert 'name="identity"' not in form and 'name="persona' not in form
     if chosen == "pseudonym":
@@ -54,7 +54,7 @@ def test_an_edit_keeps_the_identity_chosen_at_posting(scene, chosen, forged):
 
     # A hand-made request asks for the other identity every way it might be spelt.
     forged_fields = {"identity": forged, "kind": forged, "persona": forged, "persona_id": "1"}
-    response = author.submit(f"/p/{post.id}/edit", {"body": "Second words"} | forged_fields)
+    response = author.submit(f"/p/{post.public_id}/edit", {"body": "Second words"} | forged_fields)
     assert response.status_code == 302
 
     post = fresh(post)
@@ -65,13 +65,13 @@ def test_an_edit_keeps_the_identity_chosen_at_posting(scene, chosen, forged):
     assert identity.find_persona(scene.author, scene.haven, PersonaKind(forged)) is None
     secrets = scene.secrets()
     for viewer in READERS:
-        body = scene.client(viewer).get(f"/s/haven/t/{thread.id}").get_data(as_text=True)
+        body = scene.client(viewer).get(f"/s/haven/t/{thread.public_id}").get_data(as_text=True)
         markup = inspect_html.post_element(body, post.id)
         assert "Second words" in markup
         if chosen == "pseudonym":
             assert secrets.handles["haven"] in markup
             assert not checks.posts_page(
-                scene.client(viewer).get(f"/s/haven/t/{thread.id}"),
+                scene.client(viewer).get(f"/s/haven/t/{thread.public_id}"),
                 secrets,
                 author_view=False,
                 space="haven",
@@ -120,7 +120,7 @@ def test_pages_about_the_account_do_not_move_when_it_posts_under_a_pseudonym(sce
     posted(reply(author, first_post(thread).id, body="PSEUDO-2"))
     posted(reply(scene.client("member"), first_post(thread).id, body="A member's reply"))
     posted(reply(author, first_post(thread).id, body="PSEUDO-3"))
-    posted(author.submit(f"/p/{first_post(thread).id}/edit", {"body": "PSEUDO-1, edited"}))
+    posted(author.submit(f"/p/{first_post(thread).public_id}/edit", {"body": "PSEUDO-1, edited"}))
     reply_id = db.session.scalar(select(Post.id).where(Post.body_source == "PSEUDO-3"))
     posted(author.submit(f"/p/{reply_id}/delete", {}, action=f"/p/{reply_id}/delete"))
     posted(start_thread(author, "refuge", title="Elsewhere too", body="PSEUDO-4"))
@@ -172,7 +172,7 @@ def test_lists_follow_activity_not_account_age(app, author_account):
             body = client.get(path).get_data(as_text=True)
             shown = [int(n) for n in re.findall(r'href="/s/haven/t/(\d+)"', body)]
             assert list(dict.fromkeys(shown)) == expected_threads, f"{path} as {viewer}"
-        body = client.get(f"/s/haven/t/{newest.id}").get_data(as_text=True)
+        body = client.get(f"/s/haven/t/{newest.public_id}").get_data(as_text=True)
         shown = [int(n) for n in re.findall(r'id="p(\d+)"', body)]
         assert shown == expected_posts
 
@@ -199,7 +199,7 @@ def test_named_and_pseudonymous_posts_of_one_account_share_nothing(scene):
     member_handle = identity.find_persona(scene.member, scene.haven, PersonaKind.PSEUDONYM).handle
 
     for viewer in READERS:
-        body = scene.client(viewer).get(f"/s/haven/t/{thread.id}").get_data(as_text=True)
+        body = scene.client(viewer).get(f"/s/haven/t/{thread.public_id}").get_data(as_text=True)
         named = inspect_html.post_element(body, ids["Author, named"])
         assert USERNAME in named and "Verified Youth worker" in named
         for pseudonymous in (
@@ -221,7 +221,7 @@ def test_named_and_pseudonymous_posts_of_one_account_share_nothing(scene):
         entry = next(
             item.markup(space_page)
             for item in inspect_html.find_all(inspect_html.parse(space_page), "li")
-            if f'href="/s/haven/t/{thread.id}"' in item.markup(space_page)
+            if f'href="/s/haven/t/{thread.public_id}"' in item.markup(space_page)
         )
         assert handle in entry and "Youth worker" not in entry
         assert not checks.find_username(entry, secrets)
@@ -243,7 +243,7 @@ def test_a_deleted_pseudonymous_post_names_nobody(scene):
     posted(author.submit(f"/p/{post_id}/delete", {}, action=f"/p/{post_id}/delete"))
     secrets = scene.secrets()
     for viewer in READERS + ["author"]:
-        response = scene.client(viewer).get(f"/s/haven/t/{thread.id}")
+        response = scene.client(viewer).get(f"/s/haven/t/{thread.public_id}")
         markup = inspect_html.post_element(response.get_data(as_text=True), post_id)
         assert "[deleted]" in markup and "PSEUDO-gone" not in markup
         assert not checks.names_nobody(markup, secrets)
