@@ -26,7 +26,7 @@ def u_post(shared_scene) -> Post:
     response = start_thread(author, "haven", title="Hard to say", body="PSEUDO-opening")
     assert response.status_code == 302
     thread = latest_thread("haven")
-    assert reply(author, first_post(thread).id, body="PSEUDO-reply").status_code == 302
+    assert reply(author, first_post(thread).public_id, body="PSEUDO-reply").status_code == 302
     return db.session.scalar(select(Post).where(Post.body_source == "PSEUDO-reply"))
 
 
@@ -123,7 +123,7 @@ def test_a_rejected_thread_or_edit_names_nobody(scene, u_post):
 
 @pytest.mark.parametrize("viewer", REPLIERS)
 def test_a_locked_thread_names_nobody(scene, u_post, viewer):
-    thread_id = u_post.thread_id
+    thread_id = db.session.get(Thread, u_post.thread_id).public_id
     moderator = scene.client("moderator")
     response = moderator.submit(
         f"/s/haven/t/{thread_id}", {}, action=f"/s/haven/t/{thread_id}/lock"
