@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models.post import PUBLIC_ID_PATTERN
 from forum.models import (
     ActionKind,
     IdentityMode,
@@ -19,6 +18,7 @@ from forum.models import (
     User,
     Visibility,
 )
+from forum.models.post import PUBLIC_ID_PATTERN
 
 SPACES = {
     # slug: name, visibility, join policy, identity mode, required label

@@ -81,15 +81,32 @@ def test_an_id_no_database_integer_holds_is_404_not_an_error(app_with_failing_ro
 
 
 # A row id, a near miss of a public id, or anything else that is not one: no route, 404.
-MALFORMED_PUBLIC_IDS = ["1", "2147483648", "ABCDEFGHIJKL", "abcdefghijk", "abcdefghijklm",
-                        "abcdefghij01", "abcdefghij%2F", "abcdefghij--", "%00" * 4]
+MALFORMED_PUBLIC_IDS = [
+    "1",
+    "2147483648",
+    "ABCDEFGHIJKL",
+    "abcdefghijk",
+    "abcdefghijklm",
+    "abcdefghij01",
+    "abcdefghij%2F",
+    "abcdefghij--",
+    "%00" * 4,
+]
 
 
 @pytest.mark.parametrize("id_", MALFORMED_PUBLIC_IDS)
 @pytest.mark.parametrize(
     "path",
-    ["/p/{}", "/p/{}/reply", "/p/{}/edit", "/p/{}/delete", "/p/{}/revisions", "/s/any/t/{}",
-     "/s/any/t/{}/lock", "/s/any/t/abcdefghijkl/branch/{}"],
+    [
+        "/p/{}",
+        "/p/{}/reply",
+        "/p/{}/edit",
+        "/p/{}/delete",
+        "/p/{}/revisions",
+        "/s/any/t/{}",
+        "/s/any/t/{}/lock",
+        "/s/any/t/abcdefghijkl/branch/{}",
+    ],
 )
 def test_a_malformed_public_id_is_404(app_with_failing_routes, path, id_):
     client = app_with_failing_routes.test_client()

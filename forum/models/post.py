@@ -37,9 +37,7 @@ def new_public_id() -> str:
 
 
 def public_id_column() -> Mapped[str]:
-    return mapped_column(
-        String(PUBLIC_ID_LENGTH), unique=True, index=True, default=new_public_id
-    )
+    return mapped_column(String(PUBLIC_ID_LENGTH), unique=True, index=True, default=new_public_id)
 
 
 def path_segment(post_id: int) -> str:

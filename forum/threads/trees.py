@@ -137,9 +137,7 @@ class PostLinks:
         self.edit = self._pattern("threads.edit")
         self.delete = self._pattern("threads.delete")
         self.revisions = self._pattern("threads.revisions")
-        self.branch = self._pattern(
-            "threads.branch", slug=slug, thread_public_id=thread_public_id
-        )
+        self.branch = self._pattern("threads.branch", slug=slug, thread_public_id=thread_public_id)
 
     @classmethod
     def _pattern(cls, endpoint: str, **values):

@@ -315,7 +315,9 @@ def test_delete_without_javascript_asks_on_a_page_of_its_own(page, phone_world, 
     window.goto(phone_world.thread_url)
     reply = post_of(window, phone_world.reply.id)
     delete_link = reply.get_by_role("link", name="Delete")
-    expect(delete_link).to_have_attribute("href", re.compile(rf"/p/{phone_world.reply.public_id}/delete$"))
+    expect(delete_link).to_have_attribute(
+        "href", re.compile(rf"/p/{phone_world.reply.public_id}/delete$")
+    )
 
     # The confirmation page shows the post; Cancel goes back to it and deletes nothing.
     delete_link.click()

@@ -290,9 +290,7 @@ def crawl(author_world: World, *, of_space: str | None = None) -> list[tuple[str
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
         for binding in [{}, *_bindings(author_world)]:
-            if of_space and (
-                binding.get("slug") != of_space or "thread_public_id" not in binding
-            ):
+            if of_space and (binding.get("slug") != of_space or "thread_public_id" not in binding):
                 continue
             if of_space and not ({"thread_public_id", "post_public_id"} & set(rule.arguments)):
                 continue

@@ -240,9 +240,7 @@ def test_a_deleted_pseudonymous_post_names_nobody(scene):
     posted(start_thread(scene.client("member"), "haven", title="A question", body="Anyone?"))
     thread = latest_thread("haven")
     posted(reply(author, first_post(thread).public_id, body="PSEUDO-gone"))
-    post_id = db.session.scalar(
-        select(Post.public_id).where(Post.body_source == "PSEUDO-gone")
-    )
+    post_id = db.session.scalar(select(Post.public_id).where(Post.body_source == "PSEUDO-gone"))
     posted(reply(scene.client("member"), post_id, body="A reply that stays"))
     posted(author.submit(f"/p/{post_id}/delete", {}, action=f"/p/{post_id}/delete"))
     secrets = scene.secrets()

@@ -51,7 +51,8 @@ def test_a_reply_can_carry_a_content_warning_that_folds_it(member_client, space,
     assert post.content_warning == "police violence"
     page = text(member_client.get(f"/s/talk/t/{thread.public_id}"))
     assert (
-        folded(page, post.public_id) == "Content warning: police violence (show the post) (hide the post)"
+        folded(page, post.public_id)
+        == "Content warning: police violence (show the post) (hide the post)"
     )
     # The reply form on the thread page offers the warning too.
     assert 'name="content_warning"' in page[page.index('id="reply-title"') :]
@@ -88,8 +89,12 @@ def test_an_edit_adds_changes_and_removes_a_reply_warning(member_client, space, 
     url = f"/s/talk/t/{thread.public_id}"
 
     assert edit(member_client, post.public_id, content_warning="self-harm").status_code == 302
-    assert folded(text(member_client.get(url)), post.public_id).startswith("Content warning: self-harm")
-    assert edit(member_client, post.public_id, content_warning="self-harm, grief").status_code == 302
+    assert folded(text(member_client.get(url)), post.public_id).startswith(
+        "Content warning: self-harm"
+    )
+    assert (
+        edit(member_client, post.public_id, content_warning="self-harm, grief").status_code == 302
+    )
     assert "self-harm, grief" in folded(text(member_client.get(url)), post.public_id)
     assert edit(member_client, post.public_id, content_warning="").status_code == 302
     assert folded(text(member_client.get(url)), post.public_id) is None
@@ -164,7 +169,9 @@ def test_delete_is_a_link_to_a_page_that_asks_first(member_client, space, member
     assert "Delete this post?" in text(confirm)
     assert "Maybe I should not have said this." in text(confirm)
     assert post_of("Maybe I should not have said this.").status == PostStatus.VISIBLE  # a GET
-    response = member_client.submit(f"/p/{post.public_id}/delete", {}, action=f"/p/{post.public_id}/delete")
+    response = member_client.submit(
+        f"/p/{post.public_id}/delete", {}, action=f"/p/{post.public_id}/delete"
+    )
     assert response.status_code == 302
     assert post_of("Maybe I should not have said this.").status == PostStatus.DELETED
 
@@ -187,7 +194,9 @@ def test_a_deleted_opening_post_takes_the_title_and_starter_off_every_list(
     add_member(space, other)
     service_reply(other, first_post(thread), "An answer that stays.")
     opening = first_post(thread)
-    member_client.submit(f"/p/{opening.public_id}/delete", {}, action=f"/p/{opening.public_id}/delete")
+    member_client.submit(
+        f"/p/{opening.public_id}/delete", {}, action=f"/p/{opening.public_id}/delete"
+    )
 
     for viewer in (member_client, client):  # the author and a visitor
         for page in (text(viewer.get("/s/talk")), text(viewer.get("/"))):
@@ -205,7 +214,9 @@ def test_a_deleted_opening_post_takes_the_title_and_starter_off_every_list(
 def test_a_deleted_thread_without_replies_leaves_the_lists(member_client, space, member):
     thread = service_thread(member, space, title="Nobody answered")
     opening = first_post(thread)
-    member_client.submit(f"/p/{opening.public_id}/delete", {}, action=f"/p/{opening.public_id}/delete")
+    member_client.submit(
+        f"/p/{opening.public_id}/delete", {}, action=f"/p/{opening.public_id}/delete"
+    )
     assert "[deleted]" not in text(member_client.get("/s/talk"))
     assert "No threads yet." in text(member_client.get("/s/talk"))
 
@@ -218,7 +229,9 @@ def test_replies_to_replies_stay_open_in_a_thread_whose_opening_post_is_gone(
     add_member(space, other)
     answer = service_reply(other, first_post(thread), "Still worth discussing.")
     opening = first_post(thread)
-    member_client.submit(f"/p/{opening.public_id}/delete", {}, action=f"/p/{opening.public_id}/delete")
+    member_client.submit(
+        f"/p/{opening.public_id}/delete", {}, action=f"/p/{opening.public_id}/delete"
+    )
     response = reply(member_client, answer.public_id, body="Agreed.")
     assert response.status_code == 302
     page = text(member_client.get(f"/s/talk/t/{thread.public_id}"))

@@ -9,11 +9,11 @@ from forum import identity
 from forum.extensions import db
 from forum.limits import current_limiter
 from forum.models import Membership, Persona, PersonaKind, Post, Thread
+from forum.models.post import PUBLIC_ID_PATTERN
 from forum.spaces.membership import admit
 from forum.spaces.settings import update_space_settings
 from forum.threads import services, trees
 from moderation.services import set_thread_locked
-from forum.models.post import PUBLIC_ID_PATTERN
 from tests.factories import space_settings as settings
 from tests.threads.conftest import reply, start_thread
 
