@@ -18,10 +18,11 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.limits import current_limiter
-from forum.models import Post, Thread, User
+from forum.models import Post, Thread
 from forum.models.post import PUBLIC_ID_PATTERN, new_public_id
 from tests import factories
 from tests.leaks.conftest import own_app
+from tests.support.cast import Cast
 from tests.support.client import Client
 from tests.support.pages import csrf_token
 
@@ -49,20 +50,8 @@ SIGNATURE = re.compile(r"^([^=]+=[^;]*)\.[^.;]+\.[^.;]+(?=;|$)")
 
 
 @dataclass
-class World:
-    app: object
-    people: dict[str, User] = field(default_factory=dict)
+class World(Cast):
     ids: dict[str, dict[str, str]] = field(default_factory=dict)  # by kind: slug, thread, post
-    clients: dict[str, Client] = field(default_factory=dict)
-
-    def client(self, who: str) -> Client:
-        if who not in self.clients:
-            self.clients[who] = (
-                self.app.test_client()
-                if who == "visitor"
-                else factories.sign_in(self.app, self.people[who])
-            )
-        return self.clients[who]
 
 
 def outsider(viewer: str, kind: str) -> str:

@@ -15,10 +15,10 @@ import pytest
 
 from forum.extensions import db
 from forum.limits import current_limiter
-from forum.models import User
 from forum.spaces.invitations import create_invitation
 from tests import factories
 from tests.leaks.conftest import own_app
+from tests.support.cast import Cast
 from tests.support.client import Client
 
 LABEL = "Youth worker"
@@ -29,20 +29,8 @@ DAY = re.compile(r"\d{4}-\d\d-\d\d")
 
 
 @dataclass
-class World:
-    app: object
-    people: dict[str, User] = field(default_factory=dict)
+class World(Cast):
     paths: dict[str, str] = field(default_factory=dict)
-    clients: dict[str, Client] = field(default_factory=dict)
-
-    def client(self, who: str) -> Client:
-        if who not in self.clients:
-            self.clients[who] = (
-                self.app.test_client()
-                if who == "visitor"
-                else factories.sign_in(self.app, self.people[who])
-            )
-        return self.clients[who]
 
 
 def build(app) -> World:
