@@ -299,7 +299,9 @@ def test_delete_asks_in_a_dialog_that_cancels_and_then_deletes(page, phone_world
     expect(dialog).to_be_visible()
     dialog.get_by_role("button", name="Delete").click()
 
-    expect(page).to_have_url(re.compile(rf"{phone_world.thread_url}#p{phone_world.reply.public_id}$"))
+    expect(page).to_have_url(
+        re.compile(rf"{phone_world.thread_url}#p{phone_world.reply.public_id}$")
+    )
     expect(page.get_by_text("Your post is deleted. Replies to it stay in place.")).to_be_visible()
     expect(reply.locator(".placeholder")).to_have_text("[deleted]")
     expect(reply).not_to_contain_text("I would rather not say this")
@@ -326,13 +328,17 @@ def test_delete_without_javascript_asks_on_a_page_of_its_own(page, phone_world, 
     expect(quoted).to_contain_text("I would rather not say this")
     expect(window.get_by_role("button", name="Delete")).to_be_visible()
     window.get_by_role("link", name="Cancel").click()
-    expect(window).to_have_url(re.compile(rf"{phone_world.thread_url}#p{phone_world.reply.public_id}$"))
+    expect(window).to_have_url(
+        re.compile(rf"{phone_world.thread_url}#p{phone_world.reply.public_id}$")
+    )
     expect(reply).to_contain_text("I would rather not say this")
 
     # Delete deletes; the answer to it stays.
     reply.get_by_role("link", name="Delete").click()
     window.get_by_role("button", name="Delete").click()
-    expect(window).to_have_url(re.compile(rf"{phone_world.thread_url}#p{phone_world.reply.public_id}$"))
+    expect(window).to_have_url(
+        re.compile(rf"{phone_world.thread_url}#p{phone_world.reply.public_id}$")
+    )
     expect(reply.locator(".placeholder")).to_have_text("[deleted]")
     expect(reply).not_to_contain_text("I would rather not say this")
     expect(post_of(window, phone_world.answer.public_id)).to_contain_text(ANSWER_BODY)
