@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, Request, build_opener
 
 from bench import markup
-from bench.seed import Dataset, seed
+from bench.seed import BENCH_SPACE, THREAD_100_PATH, THREAD_1000_PATH, Dataset, seed
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
@@ -395,7 +395,7 @@ def main() -> int:
     ensure_gunicorn()
     database = WORK / "bench.sqlite3"
     if REUSE and database.exists():
-        dataset = Dataset(database, "/s/space-01", "/s/space-01/t/2", "/s/space-01/t/1")
+        dataset = Dataset(database, f"/s/{BENCH_SPACE}", THREAD_100_PATH, THREAD_1000_PATH)
         print(f"Reusing {database}")
     else:
         dataset = seed(database, spaces=SPACES, threads=THREADS, posts=POSTS)

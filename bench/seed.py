@@ -27,11 +27,15 @@ from forum.models import (
     User,
     Visibility,
 )
-from forum.models.post import path_segment
+from forum.models.post import new_public_id, path_segment
 
 MEMBER_USERNAME = "bench_member"
 MEMBER_PASSWORD = "quiet lantern orchard 1987"  # noqa: S105 (a throwaway benchmark account)
 BENCH_SPACE = "space-01"  # public, open, name or pseudonym: the space page the bench loads
+# The public ids of the 1,000- and the 100-post threads, fixed so a reused database finds them.
+BENCH_THREAD_IDS = {1: "benchthreada", 2: "benchthreadb"}
+THREAD_1000_PATH = f"/s/{BENCH_SPACE}/t/{BENCH_THREAD_IDS[1]}"
+THREAD_100_PATH = f"/s/{BENCH_SPACE}/t/{BENCH_THREAD_IDS[2]}"
 BATCH = 20_000
 # Replies beyond this fraction of a thread start a new top-level reply (a Reddit-like shape).
 TOP_LEVEL_SHARE = 0.12
@@ -277,6 +281,7 @@ def seed(
                 post_rows.append(
                     {
                         "id": post_id,
+                        "public_id": new_public_id(),
                         "thread_id": number,
                         "space_id": space_id,
                         "parent_id": parent_id,
@@ -296,6 +301,7 @@ def seed(
             thread_rows.append(
                 {
                     "id": number,
+                    "public_id": BENCH_THREAD_IDS.get(number) or new_public_id(),
                     "space_id": space_id,
                     "persona_id": first_persona,
                     "title": f"{TITLES[number % len(TITLES)]} (#{number})",
@@ -337,6 +343,6 @@ def seed(
     return Dataset(
         database=database,
         space_path=f"/s/{BENCH_SPACE}",
-        thread_100_path=f"/s/{BENCH_SPACE}/t/2",
-        thread_1000_path=f"/s/{BENCH_SPACE}/t/1",
+        thread_100_path=THREAD_100_PATH,
+        thread_1000_path=THREAD_1000_PATH,
     )

@@ -24,6 +24,7 @@ from forum import (
     profiles,
     spaces,
     threads,
+    times,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     anon_cache.init_app(app)
     headers.init_app(app)
     policy.init_app(app)
+    times.init_app(app)
 
     accounts.init_app(app)
     home.init_app(app)

@@ -17,12 +17,12 @@ def init_app(app: Flask) -> None:
 @bp.route("/u/<username>")
 def profile(username):
     user = find_user(username)
-    if user is None:
+    posts = queries.named_posts(current_user, user, page_number()) if user else None
+    if posts is None or posts.total == 0:
+        # An account this viewer never sees post under its name is no more there than an
+        # unknown name: a profile would confirm that it exists, and its verified label with it.
         abort(404)
     # Only what the person chose to show under their name: no counts, no activity dates.
     return render_template(
-        "profiles/profile.html",
-        username=user.username,
-        label=user.label,
-        posts=queries.named_posts(current_user, user, page_number()),
+        "profiles/profile.html", username=user.username, label=user.label, posts=posts
     )

@@ -94,11 +94,11 @@ def sanction(slug, membership_id, kind):
     return headers.private_to_space(make_response(page, status), space)
 
 
-@bp.route("/s/<slug>/t/<int:thread_id>/lock", methods=["POST"])
+@bp.route("/s/<slug>/t/<public_id:thread_public_id>/lock", methods=["POST"])
 @login_required
-def lock_thread(slug, thread_id):
+def lock_thread(slug, thread_public_id):
     space = get_space_or_404(current_user, slug)
-    thread = get_thread_or_404(current_user, space, thread_id)
+    thread = get_thread_or_404(current_user, space, thread_public_id)
     if not confirmed():
         abort(400)
     try:
@@ -107,14 +107,14 @@ def lock_thread(slug, thread_id):
         abort(error.status, error.message)
     db.session.commit()
     flash("The thread is locked." if thread.locked else "The thread is open again.", "success")
-    return redirect(url_for("threads.thread", slug=space.slug, thread_id=thread.id))
+    return redirect(url_for("threads.thread", slug=space.slug, thread_public_id=thread.public_id))
 
 
-@bp.route("/s/<slug>/t/<int:thread_id>/pin", methods=["POST"])
+@bp.route("/s/<slug>/t/<public_id:thread_public_id>/pin", methods=["POST"])
 @login_required
-def pin_thread(slug, thread_id):
+def pin_thread(slug, thread_public_id):
     space = get_space_or_404(current_user, slug)
-    thread = get_thread_or_404(current_user, space, thread_id)
+    thread = get_thread_or_404(current_user, space, thread_public_id)
     if not confirmed():
         abort(400)
     try:
@@ -123,4 +123,4 @@ def pin_thread(slug, thread_id):
         abort(error.status, error.message)
     db.session.commit()
     flash("The thread is pinned." if thread.pinned else "The thread is unpinned.", "success")
-    return redirect(url_for("threads.thread", slug=space.slug, thread_id=thread.id))
+    return redirect(url_for("threads.thread", slug=space.slug, thread_public_id=thread.public_id))

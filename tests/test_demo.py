@@ -18,6 +18,7 @@ from forum.models import (
     User,
     Visibility,
 )
+from forum.models.post import PUBLIC_ID_PATTERN
 
 SPACES = {
     # slug: name, visibility, join policy, identity mode, required label
@@ -181,6 +182,8 @@ def test_seed_demo_shows_nested_pseudonymous_conversations(app, tmp_path):
         .where(Persona.kind == PersonaKind.PSEUDONYM)
     )
     assert pseudonymous_posts >= 5
-    page = app.test_client().get("/s/community-voices/t/1").get_data(as_text=True)
+    first = db.session.scalar(select(Thread).order_by(Thread.id).limit(1))
+    assert re.fullmatch(PUBLIC_ID_PATTERN, first.public_id)  # the demo's links carry no row ids
+    page = app.test_client().get(f"/s/community-voices/t/{first.public_id}").get_data(as_text=True)
     assert "Stop and search near the school gates" in page
     assert "member_mo" not in page  # the starter posted under a pseudonym

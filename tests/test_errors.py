@@ -74,7 +74,40 @@ def test_429_page_says_when_to_try_again(database_uri, _schema):
 
 
 @pytest.mark.parametrize("id_", ["2147483648", "9223372036854775808", "9" * 40])
-@pytest.mark.parametrize("path", ["/p/{}", "/p/{}/reply", "/s/any/t/{}", "/s/any/t/1/branch/{}"])
+@pytest.mark.parametrize("path", ["/s/any/members/{}/ban", "/s/any/members/{}/remove"])
 def test_an_id_no_database_integer_holds_is_404_not_an_error(app_with_failing_routes, path, id_):
+    client = app_with_failing_routes.test_client()
+    assert_site_page(client.get(path.format(id_)), 404, "There is nothing here.")
+
+
+# A row id, a near miss of a public id, or anything else that is not one: no route, 404.
+MALFORMED_PUBLIC_IDS = [
+    "1",
+    "2147483648",
+    "ABCDEFGHIJKL",
+    "abcdefghijk",
+    "abcdefghijklm",
+    "abcdefghij01",
+    "abcdefghij%2F",
+    "abcdefghij--",
+    "%00" * 4,
+]
+
+
+@pytest.mark.parametrize("id_", MALFORMED_PUBLIC_IDS)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/p/{}",
+        "/p/{}/reply",
+        "/p/{}/edit",
+        "/p/{}/delete",
+        "/p/{}/revisions",
+        "/s/any/t/{}",
+        "/s/any/t/{}/lock",
+        "/s/any/t/abcdefghijkl/branch/{}",
+    ],
+)
+def test_a_malformed_public_id_is_404(app_with_failing_routes, path, id_):
     client = app_with_failing_routes.test_client()
     assert_site_page(client.get(path.format(id_)), 404, "There is nothing here.")

@@ -379,10 +379,10 @@ def build_world(app: Flask) -> World:
     thread = db.session.scalar(select(Thread).where(Thread.space_id == space.id))
     first = first_post(thread)
     reply_form = {"body": "A reply.", "content_warning": REPLY_WARNING, "identity": "pseudonym"}
-    sent(hostile_world.client("replier").submit(f"/p/{first.id}/reply", reply_form))
+    sent(hostile_world.client("replier").submit(f"/p/{first.public_id}/reply", reply_form))
     reply = db.session.scalar(select(Post).where(Post.parent_id == first.id))
     edit_form = thread_form | {"body": f"{BODY}\n\nEdited once."}
-    sent(hostile_world.client("author").submit(f"/p/{first.id}/edit", edit_form))
+    sent(hostile_world.client("author").submit(f"/p/{first.public_id}/edit", edit_form))
 
     # Two requests to join; a moderator declines one with a reason, and bans a member.
     for role, note in (("requester", REQUEST_NOTE), ("declined", "Please let me in.")):
@@ -405,9 +405,9 @@ def build_world(app: Flask) -> World:
     token = re.search(rf"/s/{SLUG}/invite/([\w-]+)</code>", page).group(1)
 
     hostile_world.ids |= {
-        "thread": thread.id,
-        "first": first.id,
-        "reply": reply.id,
+        "thread": thread.public_id,
+        "first": first.public_id,
+        "reply": reply.public_id,
         "member": membership_of(space, users["replier"]).id,
         "banned": banned,
         "token": token,

@@ -214,7 +214,7 @@ def test_a_refused_post_leaves_no_row_behind(app, talk, sign_in, reason, history
 
     if reason == "locked thread":
         thread = factories.start_thread(talk.owner, talk.space, title="Owner's")
-        page = f"/p/{factories.first_post(thread).id}/reply"
+        page = f"/p/{factories.first_post(thread).public_id}/reply"
         data = {"body": "My reply.", "identity": "pseudonym"}
     else:
         page = "/s/talk/new"

@@ -1,5 +1,7 @@
 """Thread and Post: a conversation in a space, its posts nested by a materialised path."""
 
+import base64
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -20,6 +22,22 @@ SUBTREE_END = "~"
 TITLE_MIN_LENGTH = 3
 TITLE_MAX_LENGTH = 200
 CONTENT_WARNING_MAX_LENGTH = 200
+
+
+# Threads and posts are addressed in URLs by a random public id, never by their row id: the gap
+# between two row ids counts what was written meanwhile, in closed spaces too. 12 characters of
+# lowercase base32 carry 60 random bits, so ids neither count nor collide in practice.
+PUBLIC_ID_LENGTH = 12
+PUBLIC_ID_PATTERN = f"[a-z2-7]{{{PUBLIC_ID_LENGTH}}}"
+
+
+def new_public_id() -> str:
+    """A fresh random public id: short, URL-safe, and unrelated to any other."""
+    return base64.b32encode(secrets.token_bytes(8)).decode().lower()[:PUBLIC_ID_LENGTH]
+
+
+def public_id_column() -> Mapped[str]:
+    return mapped_column(String(PUBLIC_ID_LENGTH), unique=True, index=True, default=new_public_id)
 
 
 def path_segment(post_id: int) -> str:
@@ -52,6 +70,7 @@ class Thread(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = public_id_column()
     space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
     persona_id: Mapped[int] = mapped_column(ForeignKey("personas.id"))
     title: Mapped[str] = mapped_column(String(TITLE_MAX_LENGTH))
@@ -74,6 +93,7 @@ class Post(db.Model):
     __table_args__ = (Index("ix_posts_thread_path", "thread_id", "path"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = public_id_column()
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
     # Copied from the thread so that lists across threads (profiles) filter without a join.
     space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), index=True)

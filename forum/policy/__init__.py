@@ -32,7 +32,13 @@ from forum.policy.rules import (
     is_space_staff,
     require,
 )
-from forum.policy.viewer import forget, membership_of, memberships_of, unwrapped
+from forum.policy.viewer import (
+    forget,
+    has_pseudonym_in,
+    membership_of,
+    memberships_of,
+    unwrapped,
+)
 
 __all__ = [
     "RULES",
@@ -46,6 +52,7 @@ __all__ = [
     "get_post_or_404",
     "get_space_or_404",
     "get_thread_or_404",
+    "has_pseudonym_in",
     "holds_required_label",
     "init_app",
     "is_author",

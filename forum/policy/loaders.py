@@ -33,9 +33,13 @@ def get_space_or_404(viewer: User, slug: str, action: Action = Action.SEE_SPACE)
     return space
 
 
-def get_thread_or_404(viewer: User, space: Space, thread_id: int) -> Thread:
+def get_thread_or_404(viewer: User, space: Space, public_id: str) -> Thread:
     """The thread of this space (already loaded for the viewer) when the viewer may read it."""
-    thread = db.session.get(Thread, thread_id)
+    thread = db.session.scalar(select(Thread).where(Thread.public_id == public_id))
+    return _readable_thread(viewer, space, thread)
+
+
+def _readable_thread(viewer: User, space: Space, thread: Thread | None) -> Thread:
     if thread is None or thread.space_id != space.id:
         abort(404)
     if check(viewer, Action.READ_THREAD, thread) is not None:
@@ -44,11 +48,11 @@ def get_thread_or_404(viewer: User, space: Space, thread_id: int) -> Thread:
 
 
 def get_post_or_404(
-    viewer: User, post_id: int, action: Action = Action.READ_POST
+    viewer: User, public_id: str, action: Action = Action.READ_POST
 ) -> tuple[Post, Thread, Space]:
     """The post with its thread and space, when the viewer may read the post and take the
     action (a refusal of a post they read says why)."""
-    post = db.session.get(Post, post_id)
+    post = db.session.scalar(select(Post).where(Post.public_id == public_id))
     if post is None:
         abort(404)
     space = db.session.get(Space, post.space_id)
@@ -56,7 +60,7 @@ def get_post_or_404(
         return post, db.session.get(Thread, post.thread_id), space
     if check(viewer, Action.SEE_SPACE, space) is not None:
         abort(404)
-    thread = get_thread_or_404(viewer, space, post.thread_id)
+    thread = _readable_thread(viewer, space, db.session.get(Thread, post.thread_id))
     if check(viewer, Action.READ_POST, post) is not None:
         abort(404)
     if action != Action.READ_POST and (reason := check(viewer, action, post)):

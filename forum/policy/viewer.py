@@ -14,7 +14,7 @@ from sqlalchemy import select
 from werkzeug.local import LocalProxy
 
 from forum.extensions import db
-from forum.models import Membership, Persona, Space, User
+from forum.models import Membership, Persona, PersonaKind, Space, User
 
 
 class ViewerContext:
@@ -42,12 +42,22 @@ class ViewerContext:
         return self._in_space[space_id]
 
     @cached_property
+    def _personas(self) -> list[tuple[int, int, PersonaKind]]:
+        return db.session.execute(
+            select(Persona.id, Persona.space_id, Persona.kind).where(
+                Persona.user_id == self.user_id
+            )
+        ).all()
+
+    @cached_property
     def persona_spaces(self) -> dict[int, int]:
         """The space of each of the viewer's own personas, by persona id."""
-        rows = db.session.execute(
-            select(Persona.id, Persona.space_id).where(Persona.user_id == self.user_id)
-        )
-        return {persona_id: space_id for persona_id, space_id in rows}
+        return {persona_id: space_id for persona_id, space_id, _ in self._personas}
+
+    @cached_property
+    def pseudonym_spaces(self) -> set[int]:
+        """The spaces where the viewer has a pseudonym."""
+        return {space_id for _, space_id, kind in self._personas if kind == PersonaKind.PSEUDONYM}
 
 
 def unwrapped(viewer: User) -> User:
@@ -91,6 +101,12 @@ def has_written_in(viewer: User, space: Space) -> bool:
     """Whether the viewer has a persona in the space: they have posted there."""
     context = context_of(viewer)
     return context is not None and space.id in context.persona_spaces.values()
+
+
+def has_pseudonym_in(viewer: User, space: Space) -> bool:
+    """Whether the viewer has a pseudonym in the space: pages of it may show it as theirs."""
+    context = context_of(viewer)
+    return context is not None and space.id in context.pseudonym_spaces
 
 
 def forget() -> None:

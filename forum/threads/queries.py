@@ -25,6 +25,7 @@ PROFILE_POSTS_PER_PAGE = 20
 @dataclass(slots=True)
 class ThreadSummary:
     id: int
+    public_id: str
     title: str | None  # None when the viewer may not read it: its first post is gone
     status: str
     pinned: bool
@@ -46,6 +47,7 @@ def _summary_columns(signed_in: bool, is_staff) -> tuple:
     shown = _title_shown(signed_in, is_staff)
     return (
         Thread.id,
+        Thread.public_id,
         case((shown, Thread.title), else_=literal(None)).label("title"),
         shown.label("title_shown"),
         Thread.status,
@@ -70,6 +72,7 @@ def _listed_threads(signed_in: bool, is_staff):
 def _summary(row) -> ThreadSummary:
     return ThreadSummary(
         id=row.id,
+        public_id=row.public_id,
         title=row.title,
         status=row.status,
         pinned=row.pinned,
@@ -148,8 +151,8 @@ def recent_threads(viewer: User, limit: int = 10) -> list[ThreadSummary]:
 
 @dataclass
 class ProfilePost:
-    id: int
-    thread_id: int
+    public_id: str
+    thread_public_id: str
     thread_title: str
     space_slug: str
     space_name: str
@@ -184,8 +187,8 @@ def named_posts(viewer: User, user: User, page: int) -> Page:
     rows = db.session.execute(
         joined(
             select(
-                Post.id,
-                Post.thread_id,
+                Post.public_id,
+                Thread.public_id.label("thread_public_id"),
                 Post.body_html,
                 Post.content_warning,
                 Post.created_at,
@@ -200,8 +203,8 @@ def named_posts(viewer: User, user: User, page: int) -> Page:
     )
     posts = [
         ProfilePost(
-            row.id,
-            row.thread_id,
+            row.public_id,
+            row.thread_public_id,
             row.title,
             row.slug,
             row.name,
@@ -222,7 +225,7 @@ EXCERPT_LENGTH = 280
 class OwnPost:
     """One of the viewer's own posts in a space, for the list they delete from."""
 
-    id: int
+    public_id: str
     thread_title: str
     handle: str
     status: str
@@ -239,7 +242,7 @@ def own_posts(viewer: User, space: Space, page: int) -> Page:
     """The viewer's undeleted posts in the space, newest first, whatever their standing now."""
     rows = paginate(
         select(
-            Post.id,
+            Post.public_id,
             Thread.title,
             Persona.handle,
             Post.status,
@@ -260,7 +263,7 @@ def own_posts(viewer: User, space: Space, page: int) -> Page:
     )
     posts = [
         OwnPost(
-            row.id,
+            row.public_id,
             row.title,
             row.handle,
             row.status,

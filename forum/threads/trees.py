@@ -37,6 +37,7 @@ class ThreadHeader:
     """What every page of a thread shows of it, as this viewer may read it."""
 
     id: int
+    public_id: str
     title: str | None  # None: the first post is gone for this viewer, and its title with it
     status: str
     content_warning: str | None
@@ -54,6 +55,7 @@ def thread_header(viewer: User, thread: Thread, space: Space) -> ThreadHeader:
     )
     return ThreadHeader(
         id=thread.id,
+        public_id=thread.public_id,
         title=thread.title if shown else None,
         status=thread.status,
         content_warning=thread.content_warning if shown else None,
@@ -66,6 +68,7 @@ def thread_header(viewer: User, thread: Thread, space: Space) -> ThreadHeader:
 @dataclass(slots=True)
 class PostView:
     id: int
+    public_id: str  # what pages show: links, anchors
     parent_id: int | None
     depth: int
     status: str
@@ -83,6 +86,8 @@ class PostView:
     has_hidden_replies: bool = False
     # Shown again above a page that starts inside its branch, so the page reads in context.
     is_context: bool = False
+    # The public id of the post this replies to, read with the posts above a page alone.
+    parent_public_id: str | None = None
 
     @property
     def is_gone(self) -> bool:
@@ -121,7 +126,7 @@ class PostTree(list):
     @cached_property
     def links(self) -> "PostLinks":
         space = db.session.get(Space, self.thread.space_id)  # loaded by the view: no query
-        return PostLinks(space.slug, self.thread.id)
+        return PostLinks(space.slug, self.thread.public_id)
 
 
 class PostLinks:
@@ -131,19 +136,20 @@ class PostLinks:
     marker id, and each post's link is that URL with the post's id in the marker's place.
     """
 
-    _MARK = 9_876_543_210  # an id no page shows, so it is found only where the id goes
+    _MARK = "markmarkmark"  # a well-formed public id; the last one in a URL is the post's
 
-    def __init__(self, slug: str, thread_id: int):
+    def __init__(self, slug: str, thread_public_id: str):
         self.permalink = self._pattern("threads.permalink")
         self.reply = self._pattern("threads.reply")
         self.edit = self._pattern("threads.edit")
         self.delete = self._pattern("threads.delete")
         self.revisions = self._pattern("threads.revisions")
-        self.branch = self._pattern("threads.branch", slug=slug, thread_id=thread_id)
+        self.branch = self._pattern("threads.branch", slug=slug, thread_public_id=thread_public_id)
 
     @classmethod
     def _pattern(cls, endpoint: str, **values):
-        head, mark, tail = url_for(endpoint, post_id=cls._MARK, **values).rpartition(str(cls._MARK))
+        url = url_for(endpoint, post_public_id=cls._MARK, **values)
+        head, mark, tail = url.rpartition(cls._MARK)
         assert mark, f"{endpoint} has no post id in its URL"
         return f"{head}{{}}{tail}".format
 
@@ -205,6 +211,18 @@ def _has_listed_replies(signed_in: bool):
     )
 
 
+def _parent_public_id():
+    # Read for the posts above a page (a branch page's root among them), whose "the post this
+    # replies to" link is not on the page.
+    parent = aliased(Post)
+    return (
+        select(parent.public_id)
+        .where(parent.id == Post.parent_id)
+        .scalar_subquery()
+        .label("parent_public_id")
+    )
+
+
 @cache
 def _post_rows_statement(signed_in: bool, shape: str):
     """Posts of a thread in path order: the first post ("first"), given paths ("context"), or
@@ -217,6 +235,7 @@ def _post_rows_statement(signed_in: bool, shape: str):
     at_cap = Post.depth == bindparam("max_depth")
     columns = (
         Post.id,
+        Post.public_id,
         Post.thread_id,
         Post.space_id,
         Post.parent_id,
@@ -230,6 +249,7 @@ def _post_rows_statement(signed_in: bool, shape: str):
         Post.created_at,
         Post.edited_at,
         case((at_cap, _has_listed_replies(signed_in)), else_=literal(False)).label("has_more"),
+        _parent_public_id() if shape == "context" else literal(None).label("parent_public_id"),
     )
     statement = authors.join_author(
         select(*columns, *authors.author_columns(signed_in)), Post.persona_id
@@ -269,6 +289,7 @@ def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[Po
             continue  # below a post this viewer does not see
         view = PostView(
             row.id,
+            row.public_id,
             row.parent_id,
             row.depth,
             row.status,
@@ -279,6 +300,7 @@ def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[Po
             row.edited_at,
             authors.author(row),
             has_hidden_replies=bool(row.has_more),
+            parent_public_id=row.parent_public_id,
         )
         if row.status not in GONE_STATUSES:
             view.can_reply = can_reply and row.status == PostStatus.VISIBLE
@@ -382,3 +404,8 @@ def page_of(viewer: User, thread: Thread, post: Post, root_path: str, root_depth
 def first_post(thread: Thread) -> Post:
     """The post that opened the thread."""
     return db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.depth == 0))
+
+
+def parent_public_id(post: Post) -> str:
+    """The public id of the post this one replies to."""
+    return db.session.scalar(select(Post.public_id).where(Post.id == post.parent_id))

@@ -21,6 +21,10 @@ REVISIONS_PER_PAGE = 20
 def _respond(space: Space, template: str, status: int = 200, extra_headers=None, **context):
     response = make_response(render_template(template, space=space, **context), status)
     response.headers.update(extra_headers or {})
+    if policy.has_pseudonym_in(current_user, space):
+        # The page may mark a pseudonym as the viewer's (their posts, "Pseudonym (handle)" in
+        # the form): kept in no cache, so nobody later at this browser can tie the two.
+        return headers.no_store(response)
     return headers.private_to_space(response, space)
 
 
@@ -61,10 +65,10 @@ def _refused(form, error: DomainError) -> tuple[int, dict]:
 # Reading
 
 
-@bp.route("/s/<slug>/t/<int:thread_id>")
-def thread(slug, thread_id):
+@bp.route("/s/<slug>/t/<public_id:thread_public_id>")
+def thread(slug, thread_public_id):
     space = get_space_or_404(current_user, slug)
-    thread = get_thread_or_404(current_user, space, thread_id)
+    thread = get_thread_or_404(current_user, space, thread_public_id)
     page = trees.thread_page(current_user, thread, page_number())
     return _respond(
         space,
@@ -77,11 +81,11 @@ def thread(slug, thread_id):
     )
 
 
-@bp.route("/s/<slug>/t/<int:thread_id>/branch/<int:post_id>")
-def branch(slug, thread_id, post_id):
+@bp.route("/s/<slug>/t/<public_id:thread_public_id>/branch/<public_id:post_public_id>")
+def branch(slug, thread_public_id, post_public_id):
     space = get_space_or_404(current_user, slug)
-    thread = get_thread_or_404(current_user, space, thread_id)
-    post, _, _ = get_post_or_404(current_user, post_id)
+    thread = get_thread_or_404(current_user, space, thread_public_id)
+    post, _, _ = get_post_or_404(current_user, post_public_id)
     if post.thread_id != thread.id:
         abort(404)
     return _respond(
@@ -94,24 +98,24 @@ def branch(slug, thread_id, post_id):
     )
 
 
-@bp.route("/p/<int:post_id>")
-def permalink(post_id):
+@bp.route("/p/<public_id:post_public_id>")
+def permalink(post_public_id):
     """Send a post's permanent link to the page where it shows, scrolled to it."""
-    post, thread, space = get_post_or_404(current_user, post_id)
+    post, thread, space = get_post_or_404(current_user, post_public_id)
     if post.depth > trees.DEPTH_CAP:
         # Below the cap: the branch of the post it answers, on the page of that branch showing it.
         parent_path = post.path[: -trees.PATH_SEGMENT_WIDTH]
         page = trees.page_of(current_user, thread, post, parent_path, post.depth - 1)
-        endpoint, values = "threads.branch", {"post_id": post.parent_id}
+        endpoint, values = "threads.branch", {"post_public_id": trees.parent_public_id(post)}
     else:
         page = trees.page_of(current_user, thread, post, "", 0)
         endpoint, values = "threads.thread", {}
     target = url_for(
         endpoint,
         slug=space.slug,
-        thread_id=thread.id,
+        thread_public_id=thread.public_id,
         page=page if page > 1 else None,
-        _anchor=f"p{post.id}",
+        _anchor=f"p{post.public_id}",
         **values,
     )
     return redirect(target)
@@ -136,7 +140,9 @@ def new_thread(slug):
             status, extra_headers = _refused(form, error)
         else:
             db.session.commit()
-            return redirect(url_for("threads.thread", slug=space.slug, thread_id=thread.id))
+            return redirect(
+                url_for("threads.thread", slug=space.slug, thread_public_id=thread.public_id)
+            )
     elif form.is_submitted():
         status = 400
     membership = policy.active_membership(current_user, space)
@@ -150,10 +156,10 @@ def new_thread(slug):
     )
 
 
-@bp.route("/p/<int:post_id>/reply", methods=["GET", "POST"])
+@bp.route("/p/<public_id:post_public_id>/reply", methods=["GET", "POST"])
 @login_required
-def reply(post_id):
-    parent, thread, space = get_post_or_404(current_user, post_id)
+def reply(post_public_id):
+    parent, thread, space = get_post_or_404(current_user, post_public_id)
     form = forms.ReplyForm()
     form.offer_identities(space, _own_handles(space))
     status, extra_headers = 200, {}
@@ -164,7 +170,7 @@ def reply(post_id):
             status, extra_headers = _refused(form, error)
         else:
             db.session.commit()
-            return redirect(url_for("threads.permalink", post_id=post.id))
+            return redirect(url_for("threads.permalink", post_public_id=post.public_id))
     elif form.is_submitted():
         status = 400
     elif reason := policy.check(current_user, Action.REPLY, thread):
@@ -183,10 +189,10 @@ def reply(post_id):
     )
 
 
-@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@bp.route("/p/<public_id:post_public_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(post_id):
-    post, thread, space = get_post_or_404(current_user, post_id)
+def edit(post_public_id):
+    post, thread, space = get_post_or_404(current_user, post_public_id)
     if reason := policy.check(current_user, Action.EDIT_POST, post):
         abort(reason.status, reason.message)
     form_class = forms.EditFirstPostForm if post.is_first else forms.EditForm
@@ -209,7 +215,7 @@ def edit(post_id):
         else:
             db.session.commit()
             flash("Your post is updated.", "success")
-            return redirect(url_for("threads.permalink", post_id=post.id))
+            return redirect(url_for("threads.permalink", post_public_id=post.public_id))
     elif form.is_submitted():
         status = 400
     return _respond(
@@ -223,15 +229,15 @@ def edit(post_id):
     )
 
 
-@bp.route("/p/<int:post_id>/delete", methods=["GET", "POST"])
+@bp.route("/p/<public_id:post_public_id>/delete", methods=["GET", "POST"])
 @login_required
-def delete(post_id):
+def delete(post_public_id):
     """Without JavaScript, a page that asks to confirm; with it, the page's dialog posts here.
     Authors reach it for their own posts in spaces they left or were removed or banned from."""
-    post, thread, space = get_post_or_404(current_user, post_id, Action.DELETE_POST)
+    post, thread, space = get_post_or_404(current_user, post_public_id, Action.DELETE_POST)
     reads_thread = policy.can(current_user, Action.READ_POST, post)
     back = (
-        url_for("threads.permalink", post_id=post.id)
+        url_for("threads.permalink", post_public_id=post.public_id)
         if reads_thread
         else url_for("threads.own_posts", slug=space.slug)
     )
@@ -271,10 +277,10 @@ def own_posts(slug):
     return headers.no_store(make_response(page))  # it shows the viewer's own pseudonyms
 
 
-@bp.route("/p/<int:post_id>/revisions")
+@bp.route("/p/<public_id:post_public_id>/revisions")
 @login_required
-def revisions(post_id):
-    post, thread, space = get_post_or_404(current_user, post_id)
+def revisions(post_public_id):
+    post, thread, space = get_post_or_404(current_user, post_public_id)
     if reason := policy.check(current_user, Action.VIEW_REVISIONS, post):
         abort(reason.status, reason.message)
     earlier = paginate(

@@ -1,7 +1,7 @@
 """index posts by parent
 
 Revision ID: 8d04b0a7dc0e
-Revises: 37e0c0b631b3
+Revises: 8c03b1d5ef1d
 Create Date: 2026-12-01 14:30:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '8d04b0a7dc0e'
-down_revision = '37e0c0b631b3'
+down_revision = '8c03b1d5ef1d'
 branch_labels = None
 depends_on = None
 

@@ -133,7 +133,7 @@ def space_page_with_request_form(page, _watch, make_user):
 def thread_page(page, _watch, make_user):
     space, thread = _space_with_a_conversation(make_user)
     sign_in(page, "bo_finch", PASSWORD)
-    page.goto(f"/s/{space.slug}/t/{thread.id}")
+    page.goto(f"/s/{space.slug}/t/{thread.public_id}")
     expect(page.locator("details.branch details.branch li.reply")).to_have_count(1)
 
 

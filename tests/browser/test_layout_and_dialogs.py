@@ -83,7 +83,7 @@ class World:
 
     @property
     def thread_url(self) -> str:
-        return f"/s/{self.slug}/t/{self.thread.id}"
+        return f"/s/{self.slug}/t/{self.thread.public_id}"
 
 
 @pytest.fixture
@@ -123,15 +123,15 @@ def phone_world(app, make_user) -> World:
     return World(spaces, thread, reply, answer)
 
 
-def post_of(page, post_id: int):
+def post_of(page, post_id: str):
     """A reply's own article, without the replies nested below it."""
     return page.locator(f"#p{post_id} > article")
 
 
-def post_id_from_url(page) -> int:
+def post_id_from_url(page) -> str:
     """After posting, the app sends the browser to the new post's permalink: `…#p<id>`."""
-    expect(page).to_have_url(re.compile(r"#p\d+$"))
-    return int(page.url.rsplit("#p", 1)[1])
+    expect(page).to_have_url(re.compile(r"#p[a-z2-7]+$"))
+    return page.url.rsplit("#p", 1)[1]
 
 
 def mark_document(page) -> None:
@@ -273,7 +273,7 @@ def test_wide_markdown_table_fits_inside_a_360_pixel_screen(page, phone_world, t
 def test_delete_asks_in_a_dialog_that_cancels_and_then_deletes(page, phone_world, axe):
     sign_in(page, AUTHOR, PASSWORD)
     page.goto(phone_world.thread_url)
-    reply = post_of(page, phone_world.reply.id)
+    reply = post_of(page, phone_world.reply.public_id)
     expect(reply).to_contain_text("I would rather not say this")
     delete_link = reply.get_by_role("link", name="Delete")
     mark_document(page)
@@ -299,13 +299,14 @@ def test_delete_asks_in_a_dialog_that_cancels_and_then_deletes(page, phone_world
     expect(dialog).to_be_visible()
     dialog.get_by_role("button", name="Delete").click()
 
-    expect(page).to_have_url(re.compile(rf"{phone_world.thread_url}#p{phone_world.reply.id}$"))
+    expect(page).to_have_url(
+        re.compile(rf"{phone_world.thread_url}#p{phone_world.reply.public_id}$")
+    )
     expect(page.get_by_text("Your post is deleted. Replies to it stay in place.")).to_be_visible()
     expect(reply.locator(".placeholder")).to_have_text("[deleted]")
     expect(reply).not_to_contain_text("I would rather not say this")
-    answer = page.locator(
-        f"#p{phone_world.reply.id} > details.branch #p{phone_world.answer.id} > article"
-    )
+    reply_id, answer_id = phone_world.reply.public_id, phone_world.answer.public_id
+    answer = page.locator(f"#p{reply_id} > details.branch #p{answer_id} > article")
     expect(answer).to_contain_text(ANSWER_BODY)
 
 
@@ -313,28 +314,34 @@ def test_delete_without_javascript_asks_on_a_page_of_its_own(page, phone_world, 
     window = open_window(javascript=False)
     sign_in(window, AUTHOR, PASSWORD)
     window.goto(phone_world.thread_url)
-    reply = post_of(window, phone_world.reply.id)
+    reply = post_of(window, phone_world.reply.public_id)
     delete_link = reply.get_by_role("link", name="Delete")
-    expect(delete_link).to_have_attribute("href", re.compile(rf"/p/{phone_world.reply.id}/delete$"))
+    expect(delete_link).to_have_attribute(
+        "href", re.compile(rf"/p/{phone_world.reply.public_id}/delete$")
+    )
 
     # The confirmation page shows the post; Cancel goes back to it and deletes nothing.
     delete_link.click()
-    expect(window).to_have_url(re.compile(rf"/p/{phone_world.reply.id}/delete$"))
+    expect(window).to_have_url(re.compile(rf"/p/{phone_world.reply.public_id}/delete$"))
     expect(window.get_by_role("heading", level=1)).to_have_text("Delete this post?")
     quoted = window.get_by_role("article", name="The post you would delete")
     expect(quoted).to_contain_text("I would rather not say this")
     expect(window.get_by_role("button", name="Delete")).to_be_visible()
     window.get_by_role("link", name="Cancel").click()
-    expect(window).to_have_url(re.compile(rf"{phone_world.thread_url}#p{phone_world.reply.id}$"))
+    expect(window).to_have_url(
+        re.compile(rf"{phone_world.thread_url}#p{phone_world.reply.public_id}$")
+    )
     expect(reply).to_contain_text("I would rather not say this")
 
     # Delete deletes; the answer to it stays.
     reply.get_by_role("link", name="Delete").click()
     window.get_by_role("button", name="Delete").click()
-    expect(window).to_have_url(re.compile(rf"{phone_world.thread_url}#p{phone_world.reply.id}$"))
+    expect(window).to_have_url(
+        re.compile(rf"{phone_world.thread_url}#p{phone_world.reply.public_id}$")
+    )
     expect(reply.locator(".placeholder")).to_have_text("[deleted]")
     expect(reply).not_to_contain_text("I would rather not say this")
-    expect(post_of(window, phone_world.answer.id)).to_contain_text(ANSWER_BODY)
+    expect(post_of(window, phone_world.answer.public_id)).to_contain_text(ANSWER_BODY)
 
 
 # Content warnings on replies ---------------------------------------------------------------
@@ -347,7 +354,7 @@ def test_reply_with_content_warning_is_folded_until_opened(page, phone_world, op
     sign_in(page, REPLIER, PASSWORD)
     page.goto(phone_world.thread_url)
     page.locator("section.first-post").get_by_role("link", name="Reply").click()
-    first_id = factories.first_post(phone_world.thread).id
+    first_id = factories.first_post(phone_world.thread).public_id
     inline = page.locator(f"#inline-reply-{first_id}")
     inline.get_by_label("Your reply").fill(WARNED_BODY)
     inline.get_by_label("Content warning (optional)").fill(WARNING)

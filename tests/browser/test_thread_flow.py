@@ -53,13 +53,13 @@ def members(app, make_user):
     return starter, second, third
 
 
-def post_id_from_url(page) -> int:
+def post_id_from_url(page) -> str:
     """After posting, the app sends the browser to the new post's permalink: `…#p<id>`."""
-    expect(page).to_have_url(re.compile(r"#p\d+$"))
-    return int(page.url.rsplit("#p", 1)[1])
+    expect(page).to_have_url(re.compile(r"#p[a-z2-7]+$"))
+    return page.url.rsplit("#p", 1)[1]
 
 
-def post_of(page, post_id: int):
+def post_of(page, post_id: str):
     """A reply's own article, without the replies nested below it."""
     return page.locator(f"#p{post_id} > article")
 
@@ -103,7 +103,7 @@ def test_pseudonymous_thread_with_nested_replies_folds_warns_and_links(page, ope
     # A pseudonym is marked in words a sighted reader sees, not only for screen readers.
     expect(first.locator(".badge-pseudonym")).to_have_text("pseudonym")
     expect(first.locator(".badge-pseudonym")).to_be_visible()
-    first_id = int(first.get_attribute("id").removeprefix("p"))
+    first_id = first.get_attribute("id").removeprefix("p")
     thread_url = page.url
     assert_no_username_in_main(page, starter.username)
 
@@ -179,7 +179,7 @@ def test_pseudonymous_thread_with_nested_replies_folds_warns_and_links(page, ope
     # A permalink opened directly lands on the thread, scrolled to its post.
     page.set_viewport_size({"width": 800, "height": 500})
     page.goto(f"/p/{third_reply}")
-    expect(page).to_have_url(re.compile(rf"/s/{SLUG}/t/\d+#p{third_reply}$"))
+    expect(page).to_have_url(re.compile(rf"/s/{SLUG}/t/[a-z2-7]+#p{third_reply}$"))
     expect(page.locator(f"#p{third_reply}")).to_be_in_viewport()
     assert page.evaluate("() => window.scrollY") > 0, "the page did not scroll to the post"
     assert_no_username_in_main(page, starter.username)

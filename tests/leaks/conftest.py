@@ -132,7 +132,7 @@ class World:
     app: object
     secrets: Secrets
     users: dict[str, User]
-    ids: dict[str, int]
+    ids: dict[str, str]  # public ids of threads and posts, by name
     handles: dict[str, str] = field(default_factory=dict)  # other people's pseudonyms
     clients: dict[str, Client] = field(default_factory=dict)
 
@@ -194,8 +194,8 @@ def build_world(app) -> World:
             u, "agora", title="Open questions in the agora", body="NAMED-G0", identity="named"
         )
     )
-    ids["agora_thread"] = latest_thread("agora").id
-    ids["agora_first"] = first_post(latest_thread("agora")).id
+    ids["agora_thread"] = latest_thread("agora").public_id
+    ids["agora_first"] = first_post(latest_thread("agora")).public_id
     service_reply(member, first_post(latest_thread("agora")), "Named answer", kind="named")
     for number in range(1, 10):
         service_thread(
@@ -209,49 +209,51 @@ def build_world(app) -> World:
     submitted(start_thread(u, "haven", title="Lanterns at dusk", body="PSEUDO-A0 first words"))
     thread_a = latest_thread("haven")
     a_first = first_post(thread_a)
-    ids |= {"thread_a": thread_a.id, "a_first": a_first.id}
+    ids |= {"thread_a": thread_a.public_id, "a_first": a_first.public_id}
     fillers = [member, newcomer, moderator, owner]
     tops = []
     for number in range(1, 29):
         if number == 4:
-            submitted(reply(u, a_first.id, body="PSEUDO-A-top1 on the first page"))
-            ids["u_top1"] = post_with("PSEUDO-A-top1").id
+            submitted(reply(u, a_first.public_id, body="PSEUDO-A-top1 on the first page"))
+            ids["u_top1"] = post_with("PSEUDO-A-top1").public_id
         who = fillers[number % len(fillers)]
         kind = "named" if who in (moderator, member) and number % 3 == 0 else "pseudonym"
         tops.append(service_reply(who, a_first, f"Top-level filler {number}", kind))
-    submitted(reply(u, a_first.id, body="PSEUDO-A-top2 on the second page"))
-    ids["u_top2"] = post_with("PSEUDO-A-top2").id
+    submitted(reply(u, a_first.public_id, body="PSEUDO-A-top2 on the second page"))
+    ids["u_top2"] = post_with("PSEUDO-A-top2").public_id
     service_reply(member, a_first, "Top-level filler, last")
     # A comparison post: another member's pseudonymous top-level reply on the first page.
     ids["peer_top"] = next(
-        post.id for post in tops if db.session.get(Persona, post.persona_id).user_id == newcomer.id
+        post.public_id
+        for post in tops
+        if db.session.get(Persona, post.persona_id).user_id == newcomer.id
     )
 
     # The deep branch under the first top-level reply: the author at depth 2 and depth 10.
     parent = tops[0]
     for depth in range(2, 12):
         if depth in (2, 10):
-            submitted(reply(u, parent.id, body=f"PSEUDO-A-d{depth} deep in the branch"))
+            submitted(reply(u, parent.public_id, body=f"PSEUDO-A-d{depth} deep in the branch"))
             parent = post_with(f"PSEUDO-A-d{depth}")
         else:
             parent = service_reply(member if depth % 2 else newcomer, parent, f"Deep {depth}")
-        ids[f"d{depth}"] = parent.id
+        ids[f"d{depth}"] = parent.public_id
 
     # The author edits their first post: it keeps a revision and shows "edited".
-    response = u.submit(f"/p/{a_first.id}/edit", {"body": "PSEUDO-A0 first words, edited"})
+    response = u.submit(f"/p/{a_first.public_id}/edit", {"body": "PSEUDO-A0 first words, edited"})
     assert response.status_code == 302, response.get_data(as_text=True)
 
     # Thread B: started by another member under their name; the author has the last word.
     thread_b = service_thread(member, haven, "Who carries the lamp", "Named opening", "named")
-    ids["thread_b"] = thread_b.id
+    ids["thread_b"] = thread_b.public_id
     service_reply(newcomer, first_post(thread_b), "Middle reply")
-    submitted(reply(u, first_post(thread_b).id, body="PSEUDO-B1 the last word"))
-    ids["u_last_b"] = post_with("PSEUDO-B1").id
+    submitted(reply(u, first_post(thread_b).public_id, body="PSEUDO-B1 the last word"))
+    ids["u_last_b"] = post_with("PSEUDO-B1").public_id
 
     # Thread R in the members-only, pseudonyms-only space.
     submitted(start_thread(u, "refuge", title="Harbour lights", body="PSEUDO-R0 in refuge"))
     thread_r = latest_thread("refuge")
-    ids |= {"thread_r": thread_r.id, "r_first": first_post(thread_r).id}
+    ids |= {"thread_r": thread_r.public_id, "r_first": first_post(thread_r).public_id}
     service_reply(member, first_post(thread_r), "A reply in refuge")
 
     secrets = Secrets(

@@ -26,7 +26,7 @@ def u_post(shared_scene) -> Post:
     response = start_thread(author, "haven", title="Hard to say", body="PSEUDO-opening")
     assert response.status_code == 302
     thread = latest_thread("haven")
-    assert reply(author, first_post(thread).id, body="PSEUDO-reply").status_code == 302
+    assert reply(author, first_post(thread).public_id, body="PSEUDO-reply").status_code == 302
     return db.session.scalar(select(Post).where(Post.body_source == "PSEUDO-reply"))
 
 
@@ -78,8 +78,8 @@ def test_a_rate_limited_reply_names_nobody(scene, u_post, viewer):
     config = scene.app.config
     config["RATELIMIT_REPLY"] = config["RATELIMIT_REPLY_NEW_ACCOUNT"] = "1 per 10 minutes"
     client = scene.client(viewer)
-    assert reply(client, u_post.id, body="Within the limit").status_code == 302
-    response = reply(client, u_post.id, body="One too many, kept")
+    assert reply(client, u_post.public_id, body="Within the limit").status_code == 302
+    response = reply(client, u_post.public_id, body="One too many, kept")
     assert_refusal_names_nobody(scene, viewer, response, 429, "Try again in", "One too many, kept")
     assert response.headers["Retry-After"].isdigit()
     assert not checks.names_nobody(checks.headers_text(response), scene.secrets())
@@ -98,10 +98,10 @@ def test_a_rate_limited_new_thread_names_nobody(scene, u_post):
 @pytest.mark.parametrize("viewer", REPLIERS)
 def test_slow_mode_names_nobody(scene, u_post, viewer):
     client = scene.client(viewer)
-    assert reply(client, u_post.id, body="Before slow mode").status_code == 302
+    assert reply(client, u_post.public_id, body="Before slow mode").status_code == 302
     db.session.get(Space, scene.haven.id).slow_mode_seconds = 600
     db.session.commit()
-    response = reply(client, u_post.id, body="Too soon, kept")
+    response = reply(client, u_post.public_id, body="Too soon, kept")
     assert_refusal_names_nobody(scene, viewer, response, 429, "slow mode", "Too soon, kept")
 
 
@@ -109,7 +109,7 @@ def test_slow_mode_names_nobody(scene, u_post, viewer):
 def test_a_rejected_reply_names_nobody(scene, u_post, viewer):
     client = scene.client(viewer)
     for body, says in [("   ", "Please write something"), ("x" * 20_001, "at most 20,000")]:
-        response = reply(client, u_post.id, body=body)
+        response = reply(client, u_post.public_id, body=body)
         assert_refusal_names_nobody(scene, viewer, response, 400, says)
 
 
@@ -117,13 +117,13 @@ def test_a_rejected_thread_or_edit_names_nobody(scene, u_post):
     client = scene.client("author")
     response = start_thread(client, "haven", title="ab", body="Kept body")
     assert_refusal_names_nobody(scene, "author", response, 400, "Titles are", "Kept body")
-    response = client.submit(f"/p/{u_post.id}/edit", {"body": " "})
+    response = client.submit(f"/p/{u_post.public_id}/edit", {"body": " "})
     assert_refusal_names_nobody(scene, "author", response, 400, "Please write something")
 
 
 @pytest.mark.parametrize("viewer", REPLIERS)
 def test_a_locked_thread_names_nobody(scene, u_post, viewer):
-    thread_id = u_post.thread_id
+    thread_id = db.session.get(Thread, u_post.thread_id).public_id
     moderator = scene.client("moderator")
     response = moderator.submit(
         f"/s/haven/t/{thread_id}", {}, action=f"/s/haven/t/{thread_id}/lock"
@@ -132,13 +132,13 @@ def test_a_locked_thread_names_nobody(scene, u_post, viewer):
     client = scene.client(viewer)
     client.get("/")  # shows (and so clears) the moderator's "locked" message
     # The reply page says the thread is locked, quoting U's post.
-    response = client.get(f"/p/{u_post.id}/reply")
+    response = client.get(f"/p/{u_post.public_id}/reply")
     assert_refusal_names_nobody(scene, viewer, response, 403, "locked")
     # A reply sent anyway is refused with the text kept.
     response = _post_form(
         client,
         f"/s/haven/t/{thread_id}",
-        f"/p/{u_post.id}/reply",
+        f"/p/{u_post.public_id}/reply",
         {"body": "Sent anyway, kept", "identity": "pseudonym"},
     )
     assert_refusal_names_nobody(scene, viewer, response, 403, "locked", "Sent anyway, kept")

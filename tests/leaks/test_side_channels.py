@@ -10,6 +10,7 @@ from forum import identity
 from forum.admin.services import create_space
 from forum.extensions import db
 from forum.models import PersonaKind, Post, Thread
+from forum.models.post import PUBLIC_ID_PATTERN
 from forum.spaces.membership import admit
 from tests.factories import grant_label
 from tests.factories import space_settings as settings
@@ -46,7 +47,7 @@ def test_an_edit_keeps_the_identity_chosen_at_posting(scene, chosen, forged):
     post = first_post(thread)
     persona_id = post.persona_id
 
-    page = author.get(f"/p/{post.id}/edit").get_data(as_text=True)
+    page = author.get(f"/p/{post.public_id}/edit").get_data(as_text=True)
     [form] = [form for form in inspect_html.forms(page) if "First words" in form]
     assert 'name="identity"' not in form and 'name="persona' not in form
     if chosen == "pseudonym":
@@ -54,7 +55,7 @@ def test_an_edit_keeps_the_identity_chosen_at_posting(scene, chosen, forged):
 
     # A hand-made request asks for the other identity every way it might be spelt.
     forged_fields = {"identity": forged, "kind": forged, "persona": forged, "persona_id": "1"}
-    response = author.submit(f"/p/{post.id}/edit", {"body": "Second words"} | forged_fields)
+    response = author.submit(f"/p/{post.public_id}/edit", {"body": "Second words"} | forged_fields)
     assert response.status_code == 302
 
     post = fresh(post)
@@ -65,13 +66,13 @@ def test_an_edit_keeps_the_identity_chosen_at_posting(scene, chosen, forged):
     assert identity.find_persona(scene.author, scene.haven, PersonaKind(forged)) is None
     secrets = scene.secrets()
     for viewer in READERS:
-        body = scene.client(viewer).get(f"/s/haven/t/{thread.id}").get_data(as_text=True)
-        markup = inspect_html.post_element(body, post.id)
+        body = scene.client(viewer).get(f"/s/haven/t/{thread.public_id}").get_data(as_text=True)
+        markup = inspect_html.post_element(body, post.public_id)
         assert "Second words" in markup
         if chosen == "pseudonym":
             assert secrets.handles["haven"] in markup
             assert not checks.posts_page(
-                scene.client(viewer).get(f"/s/haven/t/{thread.id}"),
+                scene.client(viewer).get(f"/s/haven/t/{thread.public_id}"),
                 secrets,
                 author_view=False,
                 space="haven",
@@ -117,11 +118,11 @@ def test_pages_about_the_account_do_not_move_when_it_posts_under_a_pseudonym(sce
     # Pseudonymous activity of every kind, in both spaces.
     posted(start_thread(author, "haven", title="Not under my name", body="PSEUDO-1"))
     thread = latest_thread("haven")
-    posted(reply(author, first_post(thread).id, body="PSEUDO-2"))
-    posted(reply(scene.client("member"), first_post(thread).id, body="A member's reply"))
-    posted(reply(author, first_post(thread).id, body="PSEUDO-3"))
-    posted(author.submit(f"/p/{first_post(thread).id}/edit", {"body": "PSEUDO-1, edited"}))
-    reply_id = db.session.scalar(select(Post.id).where(Post.body_source == "PSEUDO-3"))
+    posted(reply(author, first_post(thread).public_id, body="PSEUDO-2"))
+    posted(reply(scene.client("member"), first_post(thread).public_id, body="A member's reply"))
+    posted(reply(author, first_post(thread).public_id, body="PSEUDO-3"))
+    posted(author.submit(f"/p/{first_post(thread).public_id}/edit", {"body": "PSEUDO-1, edited"}))
+    reply_id = db.session.scalar(select(Post.public_id).where(Post.body_source == "PSEUDO-3"))
     posted(author.submit(f"/p/{reply_id}/delete", {}, action=f"/p/{reply_id}/delete"))
     posted(start_thread(author, "refuge", title="Elsewhere too", body="PSEUDO-4"))
     for client in clients.values():
@@ -155,25 +156,26 @@ def test_lists_follow_activity_not_account_age(app, author_account):
         threads.append(latest_thread("haven"))
     newest = threads[-1]
     for name in ["zq_secret_user", "elder_member", "younger_member"]:
-        posted(reply(clients[name], first_post(newest).id, body=f"Reply by {name}"))
-    expected_threads = [thread.id for thread in reversed(threads)]  # by last activity
-    expected_posts = sorted(
-        db.session.scalars(select(Post.id).where(Post.thread_id == newest.id)).all()
-    )
+        posted(reply(clients[name], first_post(newest).public_id, body=f"Reply by {name}"))
+    expected_threads = [thread.public_id for thread in reversed(threads)]  # by last activity
+    expected_posts = db.session.scalars(  # in the order they were written
+        select(Post.public_id).where(Post.thread_id == newest.id).order_by(Post.id)
+    ).all()
 
     # The expected orders differ from every order an account could give them.
     account_rank = {name: rank for rank, name in enumerate(names)}
     by_account = sorted(threads, key=lambda thread: account_rank[starters[threads.index(thread)]])
-    assert expected_threads not in ([t.id for t in by_account], [t.id for t in by_account[::-1]])
+    by_account_ids = [t.public_id for t in by_account]
+    assert expected_threads not in (by_account_ids, by_account_ids[::-1])
 
     for viewer in ["visitor", "elder_member"]:
         client = app.test_client() if viewer == "visitor" else clients[viewer]
         for path in ["/s/haven", "/"]:
             body = client.get(path).get_data(as_text=True)
-            shown = [int(n) for n in re.findall(r'href="/s/haven/t/(\d+)"', body)]
+            shown = re.findall(rf'href="/s/haven/t/({PUBLIC_ID_PATTERN})"', body)
             assert list(dict.fromkeys(shown)) == expected_threads, f"{path} as {viewer}"
-        body = client.get(f"/s/haven/t/{newest.id}").get_data(as_text=True)
-        shown = [int(n) for n in re.findall(r'id="p(\d+)"', body)]
+        body = client.get(f"/s/haven/t/{newest.public_id}").get_data(as_text=True)
+        shown = re.findall(rf'id="p({PUBLIC_ID_PATTERN})"', body)
         assert shown == expected_posts
 
 
@@ -186,12 +188,12 @@ def test_named_and_pseudonymous_posts_of_one_account_share_nothing(scene):
     author, member = scene.client("author"), scene.client("member")
     posted(start_thread(author, "haven", title="Both ways", body="PSEUDO-first"))
     thread = latest_thread("haven")
-    root = first_post(thread).id
+    root = first_post(thread).public_id
     posted(reply(member, root, body="Member, pseudonymous"))
     posted(reply(author, root, body="Author, pseudonymous"))
     posted(reply(author, root, body="Author, named", identity="named"))
     ids = {
-        body: db.session.scalar(select(Post.id).where(Post.body_source == body))
+        body: db.session.scalar(select(Post.public_id).where(Post.body_source == body))
         for body in ("Member, pseudonymous", "Author, pseudonymous", "Author, named")
     }
     secrets = scene.secrets()
@@ -199,7 +201,7 @@ def test_named_and_pseudonymous_posts_of_one_account_share_nothing(scene):
     member_handle = identity.find_persona(scene.member, scene.haven, PersonaKind.PSEUDONYM).handle
 
     for viewer in READERS:
-        body = scene.client(viewer).get(f"/s/haven/t/{thread.id}").get_data(as_text=True)
+        body = scene.client(viewer).get(f"/s/haven/t/{thread.public_id}").get_data(as_text=True)
         named = inspect_html.post_element(body, ids["Author, named"])
         assert USERNAME in named and "Verified Youth worker" in named
         for pseudonymous in (
@@ -221,13 +223,13 @@ def test_named_and_pseudonymous_posts_of_one_account_share_nothing(scene):
         entry = next(
             item.markup(space_page)
             for item in inspect_html.find_all(inspect_html.parse(space_page), "li")
-            if f'href="/s/haven/t/{thread.id}"' in item.markup(space_page)
+            if f'href="/s/haven/t/{thread.public_id}"' in item.markup(space_page)
         )
         assert handle in entry and "Youth worker" not in entry
         assert not checks.find_username(entry, secrets)
 
 
-def _shape(markup: str, post_id: int, handle: str) -> str:
+def _shape(markup: str, post_id: str, handle: str) -> str:
     markup = re.sub(r"<time datetime=\"[^\"]*\">[^<]*</time>", "<time/>", markup)
     markup = re.sub(r"<div class=\"markup\"[^>]*>.*?</div>", "BODY", markup, flags=re.S)
     return re.sub(rf"(?<!\d){post_id}(?!\d)", "ID", markup.replace(handle, "HANDLE"))
@@ -237,13 +239,13 @@ def test_a_deleted_pseudonymous_post_names_nobody(scene):
     author = scene.client("author")
     posted(start_thread(scene.client("member"), "haven", title="A question", body="Anyone?"))
     thread = latest_thread("haven")
-    posted(reply(author, first_post(thread).id, body="PSEUDO-gone"))
-    post_id = db.session.scalar(select(Post.id).where(Post.body_source == "PSEUDO-gone"))
+    posted(reply(author, first_post(thread).public_id, body="PSEUDO-gone"))
+    post_id = db.session.scalar(select(Post.public_id).where(Post.body_source == "PSEUDO-gone"))
     posted(reply(scene.client("member"), post_id, body="A reply that stays"))
     posted(author.submit(f"/p/{post_id}/delete", {}, action=f"/p/{post_id}/delete"))
     secrets = scene.secrets()
     for viewer in READERS + ["author"]:
-        response = scene.client(viewer).get(f"/s/haven/t/{thread.id}")
+        response = scene.client(viewer).get(f"/s/haven/t/{thread.public_id}")
         markup = inspect_html.post_element(response.get_data(as_text=True), post_id)
         assert "[deleted]" in markup and "PSEUDO-gone" not in markup
         assert not checks.names_nobody(markup, secrets)

@@ -100,10 +100,10 @@ def test_a_post_the_viewer_may_not_see_is_404_everywhere(scene, client, sign_in)
     space, thread, post, people = scene
     set_status(post, PostStatus.PENDING)
     member = sign_in(people["member"])
-    for path in (f"/p/{post.id}", f"/p/{post.id}/reply", f"/p/{post.id}/edit"):
+    for path in (f"/p/{post.public_id}", *(f"/p/{post.public_id}/{a}" for a in ("reply", "edit"))):
         assert member.get(path).status_code == 404, path
         assert client.get(path).status_code in (302, 404), path
-    assert sign_in(people["author"]).get(f"/p/{post.id}").status_code == 302
+    assert sign_in(people["author"]).get(f"/p/{post.public_id}").status_code == 302
 
 
 def test_the_viewer_context_knows_the_authors_personas(scene):

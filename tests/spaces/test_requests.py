@@ -82,7 +82,7 @@ def test_requests_show_username_label_note_and_date_oldest_first(
     assert "Verified Police officer" in page
     assert "I volunteer at a shelter." in page
     assert "Community liaison for the borough." in page
-    assert f"{asked_at:%d %b %Y, %H:%M} UTC" in page
+    assert f"{asked_at:%d %b %Y, %H:%M}</time> UTC" in page  # to the minute, no finer
 
 
 def test_no_requests_says_so(staffed, sign_in):

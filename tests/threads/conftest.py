@@ -30,6 +30,6 @@ def start_thread(
     return client.submit(f"/s/{slug}/new", data)
 
 
-def reply(client, post_id, body="A reply.", identity="pseudonym", **extra):
+def reply(client, post_id: str, body="A reply.", identity="pseudonym", **extra):
     """Reply through the reply form, as a member would."""
     return client.submit(f"/p/{post_id}/reply", {"body": body, "identity": identity} | extra)

@@ -23,7 +23,7 @@ def post_of(body: str) -> Post:
     return db.session.scalar(select(Post).where(Post.body_source == body))
 
 
-def folded(page: str, post_id: int) -> str | None:
+def folded(page: str, post_id: str) -> str | None:
     """The summary of the content warning a post is folded behind, or None."""
     article = page[page.index(f'id="p{post_id}"') :]
     article = article[
@@ -42,16 +42,17 @@ def test_a_reply_can_carry_a_content_warning_that_folds_it(member_client, space,
     thread = service_thread(member, space, title="After the raid")
     response = reply(
         member_client,
-        first_post(thread).id,
+        first_post(thread).public_id,
         body="What I saw on the stairs.",
         content_warning="police violence",
     )
     assert response.status_code == 302
     post = post_of("What I saw on the stairs.")
     assert post.content_warning == "police violence"
-    page = text(member_client.get(f"/s/talk/t/{thread.id}"))
+    page = text(member_client.get(f"/s/talk/t/{thread.public_id}"))
     assert (
-        folded(page, post.id) == "Content warning: police violence (show the post) (hide the post)"
+        folded(page, post.public_id)
+        == "Content warning: police violence (show the post) (hide the post)"
     )
     # The reply form on the thread page offers the warning too.
     assert 'name="content_warning"' in page[page.index('id="reply-title"') :]
@@ -59,15 +60,15 @@ def test_a_reply_can_carry_a_content_warning_that_folds_it(member_client, space,
 
 def test_a_reply_without_a_warning_is_not_folded(member_client, space, member):
     thread = service_thread(member, space, title="Plain talk")
-    reply(member_client, first_post(thread).id, body="Nothing heavy here.")
-    page = text(member_client.get(f"/s/talk/t/{thread.id}"))
-    assert folded(page, post_of("Nothing heavy here.").id) is None
+    reply(member_client, first_post(thread).public_id, body="Nothing heavy here.")
+    page = text(member_client.get(f"/s/talk/t/{thread.public_id}"))
+    assert folded(page, post_of("Nothing heavy here.").public_id) is None
 
 
 def test_a_too_long_warning_on_a_reply_is_refused_and_the_reply_kept(member_client, space, member):
     thread = service_thread(member, space, title="Long warnings")
     response = reply(
-        member_client, first_post(thread).id, body="Kept words.", content_warning="w" * 201
+        member_client, first_post(thread).public_id, body="Kept words.", content_warning="w" * 201
     )
     assert response.status_code == 400
     assert "Content warnings are at most 200 characters." in form_errors(text(response))
@@ -78,21 +79,25 @@ def test_a_too_long_warning_on_a_reply_is_refused_and_the_reply_kept(member_clie
 # Edits add, change or remove a warning, and change a title
 
 
-def edit(client, post_id: int, **fields):
+def edit(client, post_id: str, **fields):
     return client.submit(f"/p/{post_id}/edit", fields, action=f"/p/{post_id}/edit")
 
 
 def test_an_edit_adds_changes_and_removes_a_reply_warning(member_client, space, member):
     thread = service_thread(member, space, title="Second thoughts")
     post = service_reply(member, first_post(thread), "It was worse than I said.")
-    url = f"/s/talk/t/{thread.id}"
+    url = f"/s/talk/t/{thread.public_id}"
 
-    assert edit(member_client, post.id, content_warning="self-harm").status_code == 302
-    assert folded(text(member_client.get(url)), post.id).startswith("Content warning: self-harm")
-    assert edit(member_client, post.id, content_warning="self-harm, grief").status_code == 302
-    assert "self-harm, grief" in folded(text(member_client.get(url)), post.id)
-    assert edit(member_client, post.id, content_warning="").status_code == 302
-    assert folded(text(member_client.get(url)), post.id) is None
+    assert edit(member_client, post.public_id, content_warning="self-harm").status_code == 302
+    assert folded(text(member_client.get(url)), post.public_id).startswith(
+        "Content warning: self-harm"
+    )
+    assert (
+        edit(member_client, post.public_id, content_warning="self-harm, grief").status_code == 302
+    )
+    assert "self-harm, grief" in folded(text(member_client.get(url)), post.public_id)
+    assert edit(member_client, post.public_id, content_warning="").status_code == 302
+    assert folded(text(member_client.get(url)), post.public_id) is None
     # Each edit keeps the warning as it was; the body never changed.
     revisions = db.session.scalars(
         select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id)
@@ -104,11 +109,11 @@ def test_an_edit_adds_changes_and_removes_a_reply_warning(member_client, space, 
 def test_the_author_edits_the_title_and_warning_of_their_thread(member_client, space, member):
     thread = service_thread(member, space, title="A tpyo in the title", content_warning="")
     opening = first_post(thread)
-    page = text(member_client.get(f"/p/{opening.id}/edit"))
+    page = text(member_client.get(f"/p/{opening.public_id}/edit"))
     assert 'value="A tpyo in the title"' in page
     response = edit(
         member_client,
-        opening.id,
+        opening.public_id,
         title="No typo in the title",
         body=opening.body_source,
         content_warning="knife crime",
@@ -122,19 +127,19 @@ def test_the_author_edits_the_title_and_warning_of_their_thread(member_client, s
     assert "Content warning" in space_page
     (revision,) = db.session.scalars(select(PostRevision)).all()
     assert revision.title == "A tpyo in the title"
-    assert "A tpyo in the title" in text(member_client.get(f"/p/{opening.id}/revisions"))
+    assert "A tpyo in the title" in text(member_client.get(f"/p/{opening.public_id}/revisions"))
 
 
 def test_a_reply_edit_offers_no_title(member_client, space, member):
     thread = service_thread(member, space, title="Titles are for threads")
     post = service_reply(member, first_post(thread), "Only a reply.")
-    assert 'name="title"' not in text(member_client.get(f"/p/{post.id}/edit"))
+    assert 'name="title"' not in text(member_client.get(f"/p/{post.public_id}/edit"))
 
 
 def test_an_edit_refuses_a_too_short_title_and_keeps_what_was_typed(member_client, space, member):
     thread = service_thread(member, space, title="Before the edit")
     opening = first_post(thread)
-    response = edit(member_client, opening.id, title="ab", body="A rewritten opening post.")
+    response = edit(member_client, opening.public_id, title="ab", body="A rewritten opening post.")
     assert response.status_code == 400
     assert "Titles are 3 to 200 characters long." in form_errors(text(response))
     assert "A rewritten opening post." in text(response)
@@ -146,7 +151,7 @@ def test_nobody_else_edits_a_title(space, member, sign_in):
     other = make_user("someone_else")
     add_member(space, other)
     client = sign_in(other)
-    assert client.get(f"/p/{first_post(thread).id}/edit").status_code == 403
+    assert client.get(f"/p/{first_post(thread).public_id}/edit").status_code == 403
     assert thread_of("Mine to change") is not None
 
 
@@ -156,15 +161,17 @@ def test_nobody_else_edits_a_title(space, member, sign_in):
 def test_delete_is_a_link_to_a_page_that_asks_first(member_client, space, member):
     thread = service_thread(member, space, title="Ask before deleting")
     post = service_reply(member, first_post(thread), "Maybe I should not have said this.")
-    page = text(member_client.get(f"/s/talk/t/{thread.id}"))
-    assert f'<a class="delete-link" href="/p/{post.id}/delete">Delete</a>' in page
+    page = text(member_client.get(f"/s/talk/t/{thread.public_id}"))
+    assert f'<a class="delete-link" href="/p/{post.public_id}/delete">Delete</a>' in page
     assert 'id="delete-dialog"' in page  # the dialog thread.js opens instead of the page
-    confirm = member_client.get(f"/p/{post.id}/delete")
+    confirm = member_client.get(f"/p/{post.public_id}/delete")
     assert confirm.status_code == 200
     assert "Delete this post?" in text(confirm)
     assert "Maybe I should not have said this." in text(confirm)
     assert post_of("Maybe I should not have said this.").status == PostStatus.VISIBLE  # a GET
-    response = member_client.submit(f"/p/{post.id}/delete", {}, action=f"/p/{post.id}/delete")
+    response = member_client.submit(
+        f"/p/{post.public_id}/delete", {}, action=f"/p/{post.public_id}/delete"
+    )
     assert response.status_code == 302
     deleted = db.session.get(Post, post.id)
     assert deleted.status == PostStatus.DELETED
@@ -176,7 +183,7 @@ def test_only_the_author_gets_the_confirmation_page(member_client, space, member
     other = make_user("bystander")
     add_member(space, other)
     client = sign_in(other)
-    assert client.get(f"/p/{first_post(thread).id}/delete").status_code == 403
+    assert client.get(f"/p/{first_post(thread).public_id}/delete").status_code == 403
 
 
 def test_a_deleted_opening_post_takes_the_title_and_starter_off_every_list(
@@ -189,14 +196,16 @@ def test_a_deleted_opening_post_takes_the_title_and_starter_off_every_list(
     add_member(space, other)
     service_reply(other, first_post(thread), "An answer that stays.")
     opening = first_post(thread)
-    member_client.submit(f"/p/{opening.id}/delete", {}, action=f"/p/{opening.id}/delete")
+    member_client.submit(
+        f"/p/{opening.public_id}/delete", {}, action=f"/p/{opening.public_id}/delete"
+    )
 
     for viewer in (member_client, client):  # the author and a visitor
         for page in (text(viewer.get("/s/talk")), text(viewer.get("/"))):
             assert "Something I regret" not in page
             assert "[deleted]" in page
             assert member.username not in page.split("</header>", 1)[1]
-        thread_page = text(viewer.get(f"/s/talk/t/{thread.id}"))
+        thread_page = text(viewer.get(f"/s/talk/t/{thread.public_id}"))
         assert "Something I regret" not in thread_page
         assert "Too much" not in thread_page
         assert '<h1 id="thread-title" dir="auto">[deleted]</h1>' in thread_page
@@ -208,7 +217,9 @@ def test_a_deleted_opening_post_takes_the_title_and_starter_off_every_list(
 def test_a_deleted_thread_without_replies_leaves_the_lists(member_client, space, member):
     thread = service_thread(member, space, title="Nobody answered")
     opening = first_post(thread)
-    member_client.submit(f"/p/{opening.id}/delete", {}, action=f"/p/{opening.id}/delete")
+    member_client.submit(
+        f"/p/{opening.public_id}/delete", {}, action=f"/p/{opening.public_id}/delete"
+    )
     assert "[deleted]" not in text(member_client.get("/s/talk"))
     assert "No threads yet." in text(member_client.get("/s/talk"))
 
@@ -221,13 +232,15 @@ def test_replies_to_replies_stay_open_in_a_thread_whose_opening_post_is_gone(
     add_member(space, other)
     answer = service_reply(other, first_post(thread), "Still worth discussing.")
     opening = first_post(thread)
-    member_client.submit(f"/p/{opening.id}/delete", {}, action=f"/p/{opening.id}/delete")
-    response = reply(member_client, answer.id, body="Agreed.")
+    member_client.submit(
+        f"/p/{opening.public_id}/delete", {}, action=f"/p/{opening.public_id}/delete"
+    )
+    response = reply(member_client, answer.public_id, body="Agreed.")
     assert response.status_code == 302
-    page = text(member_client.get(f"/s/talk/t/{thread.id}"))
+    page = text(member_client.get(f"/s/talk/t/{thread.public_id}"))
     assert "Agreed." in page
     # The gone opening post takes no replies of its own.
-    assert f'href="/p/{opening.id}/reply"' not in page
+    assert f'href="/p/{opening.public_id}/reply"' not in page
 
 
 def test_a_named_post_with_a_warning_stays_folded_on_the_profile(client, space, member):

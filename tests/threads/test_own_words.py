@@ -69,7 +69,7 @@ def test_an_author_who_lost_access_still_finds_and_deletes_their_posts(written, 
     _leave(space, author, owner, how)
     client = sign_in(author)
     # The thread itself stays closed to them.
-    assert client.get(f"/s/{space.slug}/t/{thread.id}").status_code == 404
+    assert client.get(f"/s/{space.slug}/t/{thread.public_id}").status_code == 404
     html = _own_posts_page(client, space)
     assert f"{SECRET}, edited" in html and f"{SECRET} title" in html
     links = _delete_links(html)
@@ -91,7 +91,7 @@ def test_a_deletion_erases_the_words_title_warning_and_revisions_from_the_databa
     owner, space, author, thread, reply = written()
     client = sign_in(author)
     for post in (reply, factories.first_post(thread)):
-        link = f"/p/{post.id}/delete"
+        link = f"/p/{post.public_id}/delete"
         assert client.post(link, data={"csrf_token": csrf_token(client, link)}).status_code == 302
     db.session.expire_all()
     for post in db.session.scalars(select(Post)):
@@ -99,7 +99,7 @@ def test_a_deletion_erases_the_words_title_warning_and_revisions_from_the_databa
     assert db.session.scalars(select(PostRevision)).all() == []
     assert db.session.get(Thread, thread.id).title == ""
     # Readers see the placeholder, as before.
-    page = sign_in(owner).get(f"/s/{space.slug}/t/{thread.id}")
+    page = sign_in(owner).get(f"/s/{space.slug}/t/{thread.public_id}")
     assert SECRET not in page.get_data(as_text=True)
 
 
@@ -108,7 +108,7 @@ def test_an_author_who_left_cannot_edit_what_they_still_may_delete(written, sign
     _leave(space, author, owner, "left")
     client = sign_in(author)
     edit = client.post(
-        f"/p/{reply.id}/edit",
+        f"/p/{reply.public_id}/edit",
         data={"csrf_token": csrf_token(client, f"/s/{space.slug}"), "body": "Rewritten."},
     )
     assert edit.status_code == 403
@@ -128,10 +128,10 @@ def test_nobody_else_reaches_an_authors_list_or_deletes_their_posts(
         mine = client.get(f"/s/{space.slug}/mine")
         assert mine.status_code == 404
         assert _without_tokens(mine) == _without_tokens(client.get("/s/no-such-space/mine"))
-    refused = outsider.post(f"/p/{reply.id}/delete", data={"csrf_token": csrf_token(outsider, "/")})
+    refused = outsider.post(f"/p/{reply.public_id}/delete", data={"csrf_token": csrf_token(outsider, "/")})
     assert refused.status_code == 404
     assert staff.post(
-        f"/p/{reply.id}/delete", data={"csrf_token": csrf_token(staff, "/")}
+        f"/p/{reply.public_id}/delete", data={"csrf_token": csrf_token(staff, "/")}
     ).status_code in (403, 404)
     db.session.expire_all()
     assert db.session.get(Post, reply.id).status == PostStatus.VISIBLE
@@ -140,7 +140,7 @@ def test_nobody_else_reaches_an_authors_list_or_deletes_their_posts(
 def test_a_delete_without_its_csrf_token_deletes_nothing(written, sign_in):
     owner, space, author, thread, reply = written()
     _leave(space, author, owner, "left")
-    response = sign_in(author).post(f"/p/{reply.id}/delete", data={})
+    response = sign_in(author).post(f"/p/{reply.public_id}/delete", data={})
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.get(Post, reply.id).status == PostStatus.VISIBLE
@@ -166,7 +166,7 @@ def test_a_removed_post_is_listed_but_not_the_authors_to_delete(written, sign_in
     db.session.commit()
     client = sign_in(author)
     html = _own_posts_page(client, space)
-    assert f"/p/{reply.id}/delete" not in html
+    assert f"/p/{reply.public_id}/delete" not in html
     assert f"{SECRET}, edited" in html
 
 
@@ -176,6 +176,6 @@ def test_staff_keep_their_roles_but_no_one_deletes_for_the_author(written, sign_
     factories.add_member(space, moderator, Role.MODERATOR)
     client = sign_in(moderator)
     response = client.post(
-        f"/p/{reply.id}/delete", data={"csrf_token": csrf_token(client, f"/s/{space.slug}")}
+        f"/p/{reply.public_id}/delete", data={"csrf_token": csrf_token(client, f"/s/{space.slug}")}
     )
     assert response.status_code == 403

@@ -9,6 +9,7 @@ from forum import identity
 from forum.extensions import db
 from forum.limits import current_limiter
 from forum.models import Membership, Persona, PersonaKind, Post, Thread
+from forum.models.post import PUBLIC_ID_PATTERN
 from forum.spaces.membership import admit
 from forum.spaces.settings import update_space_settings
 from forum.threads import services, trees
@@ -17,12 +18,13 @@ from tests.factories import space_settings as settings
 from tests.threads.conftest import reply, start_thread
 
 
-def post_ids(html: str) -> list[int]:
-    return [int(n) for n in re.findall(r'<li class="reply" id="p(\d+)"', html)]
+def post_ids(html: str) -> list[str]:
+    return re.findall(rf'<li class="reply" id="p({PUBLIC_ID_PATTERN})"', html)
 
 
-def first_post_id(client, thread_url) -> int:
-    return int(re.search(r'id="p(\d+)"', client.get(thread_url).get_data(as_text=True)).group(1))
+def first_post_id(client, thread_url) -> str:
+    page = client.get(thread_url).get_data(as_text=True)
+    return re.search(rf'id="p({PUBLIC_ID_PATTERN})"', page).group(1)
 
 
 def new_thread(client, **kwargs):
@@ -161,7 +163,7 @@ def test_replies_nest_under_their_parents(member_client, space):
     first = first_post_id(member_client, url)
     reply(member_client, first, body="Level one")
     level_one = db.session.scalar(select(Post).where(Post.body_source == "Level one"))
-    reply(member_client, level_one.id, body="Level two")
+    reply(member_client, level_one.public_id, body="Level two")
     level_two = db.session.scalar(select(Post).where(Post.body_source == "Level two"))
     assert level_two.parent_id == level_one.id
     assert level_two.depth == 2
@@ -179,16 +181,18 @@ def test_deep_branches_continue_on_their_own_page(member_client, space, app):
     parent = first_post_id(member_client, url)
     for depth in range(1, trees.DEPTH_CAP + 3):
         reply(member_client, parent, body=f"Depth {depth}")
-        parent = db.session.scalar(select(Post.id).where(Post.body_source == f"Depth {depth}"))
+        parent = db.session.scalar(
+            select(Post.public_id).where(Post.body_source == f"Depth {depth}")
+        )
     page = member_client.get(url).get_data(as_text=True)
     assert f"Depth {trees.DEPTH_CAP}<" in page
     assert f"Depth {trees.DEPTH_CAP + 1}<" not in page
-    link = re.search(r'href="([^"]+/branch/\d+)">Continue this thread', page).group(1)
+    link = re.search(r'href="([^"]+/branch/[a-z2-7]+)">Continue this thread', page).group(1)
     branch = member_client.get(link).get_data(as_text=True)
     assert f"Depth {trees.DEPTH_CAP + 1}<" in branch
     # The permalink of a deep post lands on a page that shows it.
     deep = db.session.scalar(
-        select(Post.id).where(Post.body_source == f"Depth {trees.DEPTH_CAP + 2}")
+        select(Post.public_id).where(Post.body_source == f"Depth {trees.DEPTH_CAP + 2}")
     )
     target = member_client.get(f"/p/{deep}").headers["Location"]
     assert f"#p{deep}" in target
@@ -200,7 +204,7 @@ def test_long_threads_page_by_posts(member_client, space, app):
     url = new_thread(member_client)
     first = first_post_id(member_client, url)
     reply(member_client, first, body="Top 0")
-    top = db.session.scalar(select(Post.id).where(Post.body_source == "Top 0"))
+    top = db.session.scalar(select(Post.public_id).where(Post.body_source == "Top 0"))
     for n in range(trees.POSTS_PER_PAGE):
         reply(member_client, top, body=f"Under {n}")
     page_one = member_client.get(url).get_data(as_text=True)
@@ -212,7 +216,7 @@ def test_long_threads_page_by_posts(member_client, space, app):
     assert "Top 0<" in page_two and "Shown again from an earlier page" in page_two
     assert "Under 0<" not in page_two
     late = db.session.scalar(
-        select(Post.id).where(Post.body_source == f"Under {trees.POSTS_PER_PAGE - 1}")
+        select(Post.public_id).where(Post.body_source == f"Under {trees.POSTS_PER_PAGE - 1}")
     )
     assert "page=2" in member_client.get(f"/p/{late}").headers["Location"]
 
@@ -333,14 +337,15 @@ def test_edit_refuses_an_empty_body_and_keeps_the_post(member_client, space):
     post_id = first_post_id(member_client, url)
     response = member_client.submit(f"/p/{post_id}/edit", {"body": " "})
     assert response.status_code == 400
-    assert db.session.get(Post, post_id).body_source == "Keep me."
+    kept = db.session.scalar(select(Post.body_source).where(Post.public_id == post_id))
+    assert kept == "Keep me."
 
 
 def test_delete_leaves_a_placeholder_and_the_replies(member_client, space, sign_in, make_user):
     url = new_thread(member_client)
     first = first_post_id(member_client, url)
     reply(member_client, first, body="Parent reply")
-    parent = db.session.scalar(select(Post.id).where(Post.body_source == "Parent reply"))
+    parent = db.session.scalar(select(Post.public_id).where(Post.body_source == "Parent reply"))
     other = make_user("replier")
     admit(other, db.session.get(type(space), space.id))
     db.session.commit()

@@ -181,7 +181,7 @@ def test_thread_page_runs_the_same_queries_at_10_and_500_posts(
         thread = start(space, people, 1)
         grow(thread, people, 9)
     assert shape(thread)[0] == 10
-    url = f"/s/{space.slug}/t/{thread.id}"
+    url = f"/s/{space.slug}/t/{thread.public_id}"
     small = {name: measure(client, count_queries, url) for name, client in viewers.items()}
 
     bulk_grow(thread, people, 490)
@@ -211,7 +211,7 @@ def test_branch_page_runs_the_same_queries_whatever_the_branch_size(
     bulk_grow(big, people, 300)
     small_top, large_top = (
         db.session.scalar(
-            select(Post.id)
+            select(Post.public_id)
             .where(Post.thread_id == t.id, Post.depth == 1)
             .order_by(Post.path)
             .limit(1)
@@ -219,8 +219,10 @@ def test_branch_page_runs_the_same_queries_whatever_the_branch_size(
         for t in (thread, big)
     )
     for name, client in viewers.items():
-        small = measure(client, count_queries, f"/s/{space.slug}/t/{thread.id}/branch/{small_top}")
-        large = measure(client, count_queries, f"/s/{space.slug}/t/{big.id}/branch/{large_top}")
+        small_url = f"/s/{space.slug}/t/{thread.public_id}/branch/{small_top}"
+        large_url = f"/s/{space.slug}/t/{big.public_id}/branch/{large_top}"
+        small = measure(client, count_queries, small_url)
+        large = measure(client, count_queries, large_url)
         assert_same(small, large, f"branch page for a {name}")
 
 
