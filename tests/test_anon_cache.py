@@ -96,7 +96,7 @@ def huge_thread_url(member):
     thread = start_thread(member, space, title="A long read", body="word " * 3900)
     for number in range(3):
         reply(member, first_post(thread), f"Reply {number}: " + "text " * 3900)
-    return f"/s/open/t/{thread.id}"
+    return f"/s/open/t/{thread.public_id}"
 
 
 def test_a_flood_of_distinct_urls_never_holds_more_than_the_bound(small_cache_app, huge_thread_url):

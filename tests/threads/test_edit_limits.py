@@ -13,7 +13,7 @@ from tests.factories import start_thread as service_thread
 from tests.support.pages import form_errors, text
 
 
-def edit(client, post_id: int, **fields):
+def edit(client, post_id: str, **fields):
     return client.submit(f"/p/{post_id}/edit", fields, action=f"/p/{post_id}/edit")
 
 
@@ -31,8 +31,8 @@ def test_edits_past_the_budget_answer_429_say_when_and_keep_the_text(
     post = service_reply(member, first_post(thread), "Version 0")
     # An author rewriting a post in a loop, each edit storing a full revision.
     for number in range(1, 4):
-        assert edit(member_client, post.id, body=f"Version {number}").status_code == 302
-    response = edit(member_client, post.id, body="Version 4, kept in the form")
+        assert edit(member_client, post.public_id, body=f"Version {number}").status_code == 302
+    response = edit(member_client, post.public_id, body="Version 4, kept in the form")
     assert response.status_code == 429
     assert 0 < int(response.headers["Retry-After"]) <= 600
     page = text(response)
@@ -51,8 +51,8 @@ def test_an_edit_that_changes_nothing_spends_no_budget(member_client, space, mem
     thread = service_thread(member, space, title="Saved twice unchanged")
     post = service_reply(member, first_post(thread), "Same words")
     for _ in range(3):
-        assert edit(member_client, post.id, body="Same words").status_code == 302
-    assert edit(member_client, post.id, body="New words").status_code == 302
+        assert edit(member_client, post.public_id, body="Same words").status_code == 302
+    assert edit(member_client, post.public_id, body="New words").status_code == 302
 
 
 def test_revisions_are_read_page_by_page(member_client, space, member, app):
@@ -63,7 +63,7 @@ def test_revisions_are_read_page_by_page(member_client, space, member, app):
     for number in range(1, total + 1):
         services.edit_post(member, post, body=f"Version {number}")
     db.session.commit()
-    url = f"/p/{post.id}/revisions"
+    url = f"/p/{post.public_id}/revisions"
 
     first = text(member_client.get(url))
     shown = re.findall(r"Version (\d+)</pre>", first)

@@ -31,10 +31,10 @@ SHAPES = {
 }
 
 
-def crawl(client, url: str, count_queries) -> tuple[set[int], int]:
+def crawl(client, url: str, count_queries) -> tuple[set[str], int]:
     """Follow every "Later replies" and "Continue this thread" link from the thread's page;
     return the posts seen and the number of pages read. Check each page's bounds on the way."""
-    seen: set[int] = set()
+    seen: set[str] = set()
     queue, visited = [url], set()
     while queue:
         page_url = queue.pop()
@@ -45,12 +45,12 @@ def crawl(client, url: str, count_queries) -> tuple[set[int], int]:
             response = client.get(page_url)
         assert response.status_code == 200, page_url
         html = response.get_data(as_text=True)
-        posts = {int(found) for found in re.findall(r'id="p(\d+)"', html)}
+        posts = set(re.findall(r'id="p([a-z2-7]{12})"', html))
         assert len(posts) <= MOST_POSTS_ON_A_PAGE, f"{page_url} shows {len(posts)} posts"
         for statement in counter.statements:
             if "body_html" in statement:
                 # One page of replies (LIMIT), the few posts above its first one (IN), one post.
-                assert re.search(r"LIMIT|path IN|posts.id = ", statement), statement
+                assert re.search(r"LIMIT|path IN|posts.id = |posts.public_id = ", statement), statement
         seen |= posts
         queue += [link.replace("&amp;", "&") for link in LINK.findall(html)]
     return seen, len(visited)
@@ -67,10 +67,10 @@ def test_every_page_is_bounded_and_its_links_reach_every_post(
     with limits_off():
         thread = start(space, people, 1)
     bulk_grow(thread, people, REPLIES, plan=SHAPES[shape])
-    every_post = set(db.session.scalars(select(Post.id).where(Post.thread_id == thread.id)))
+    every_post = set(db.session.scalars(select(Post.public_id).where(Post.thread_id == thread.id)))
     assert len(every_post) == REPLIES + 1
 
-    seen, pages = crawl(member_client, f"/s/{space.slug}/t/{thread.id}", count_queries)
+    seen, pages = crawl(member_client, f"/s/{space.slug}/t/{thread.public_id}", count_queries)
 
     assert seen == every_post
     # No page is read for nothing: about one page per POSTS_PER_PAGE replies, plus, for the
@@ -94,7 +94,7 @@ def test_a_reply_awaiting_review_below_the_cap_is_not_hinted_at(
     )
     below_cap.status = "pending"
     db.session.commit()
-    url = f"/s/{space.slug}/t/{thread.id}"
+    url = f"/s/{space.slug}/t/{thread.public_id}"
     # Nobody but its author and the staff learns that a reply waits below the cap.
     assert "Continue this thread" not in client.get(url).get_data(as_text=True)
     assert "Continue this thread" in member_client.get(url).get_data(as_text=True)
