@@ -34,6 +34,12 @@ class Config:
     # How long each worker may serve a signed-out visitor a page it rendered for another one,
     # in seconds (0 turns the cache off). Only public pages for cookie-less requests are kept.
     ANON_CACHE_SECONDS: int = 2
+    # Days between announcing a change that opens a space up (more visible, usernames shown, a
+    # required label cleared or changed) and the change taking effect. 0: at once.
+    SPACE_LOOSENING_NOTICE_DAYS: int = 7
+    # How often each worker applies announced changes whose date has come, in seconds, on the
+    # next request after that time; 0 leaves it to `flask spaces apply-due` run by cron.
+    SPACE_CHANGES_CHECK_SECONDS: int = 60
     # Send the session cookie over HTTPS only. Turn on whenever the site is served over HTTPS.
     SESSION_COOKIE_SECURE: bool = False
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).

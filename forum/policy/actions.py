@@ -19,6 +19,9 @@ class Action(StrEnum):
     REVIEW_REQUESTS = "review_requests"
     MANAGE_INVITATIONS = "manage_invitations"
     EDIT_SPACE_SETTINGS = "edit_space_settings"
+    # Open the space up (visibility, identity mode, required label): scheduled after notice.
+    LOOSEN_SPACE_SETTINGS = "loosen_space_settings"
+    CANCEL_LOOSENING = "cancel_loosening"  # call off a scheduled loosening before its date
     START_THREAD = "start_thread"
     # A member of a space (target: Membership)
     MODERATE_MEMBER = "moderate_member"  # remove, ban, unban
