@@ -21,12 +21,14 @@ from forum.models import (
     User,
     Visibility,
 )
+from forum.models.types import utcnow
+from forum.spaces.loosening import apply_due_changes
 from forum.spaces.membership import add_member as add_member_to_space
 from forum.spaces.settings import SpaceSettings
 
 users_cli = AppGroup("users", help="Create accounts and manage verified labels.")
 labels_cli = AppGroup("labels", help="Keep the list of verified labels.")
-spaces_cli = AppGroup("spaces", help="Create spaces and add people to them.")
+spaces_cli = AppGroup("spaces", help="Create spaces, add people to them, apply announced changes.")
 
 CLI_NOTE = "command line"
 
@@ -244,6 +246,15 @@ def add_member(slug, name, role):
         click.echo(f"{user.username} is already a {membership.role} of {where}.")
     else:
         click.echo(f"{user.username} is now a {membership.role} of {where}.")
+
+
+@spaces_cli.command("apply-due")
+def apply_due():
+    """Apply the announced changes of space settings whose date has come (for cron or a timer)."""
+    applied = apply_due_changes(utcnow())
+    for line in applied:
+        click.echo(f"Applied: {line}")
+    click.echo(f"{len(applied)} scheduled change{'' if len(applied) == 1 else 's'} applied.")
 
 
 # Demo

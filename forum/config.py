@@ -41,6 +41,12 @@ class Config:
     ANON_CACHE_SECONDS: int = 2
     # The most each worker's cache of visitors' pages holds, in bytes; a larger page is not kept.
     ANON_CACHE_MAX_BYTES: int = 16 * 1024 * 1024
+    # Days between announcing a change that opens a space up (more visible, usernames shown, a
+    # required label cleared or changed) and the change taking effect. 0: at once.
+    SPACE_LOOSENING_NOTICE_DAYS: int = 7
+    # How often each worker applies announced changes whose date has come, in seconds, on the
+    # next request after that time; 0 leaves it to `flask spaces apply-due` run by cron.
+    SPACE_CHANGES_CHECK_SECONDS: int = 60
     # Send the session cookie over HTTPS only. Turn on whenever the site is served over HTTPS.
     SESSION_COOKIE_SECURE: bool = False
     # The site's address as people reach it: absolute links (invitations) are built from it,

@@ -36,8 +36,9 @@ from sqlalchemy import func, select
 from forum import labels
 from forum.extensions import db
 from forum.limits import current_limiter
-from forum.models import Post, Role, User
+from forum.models import IdentityMode, Post, Role, User
 from forum.spaces.invitations import create_invitation
+from forum.spaces.loosening import pending_changes
 from forum.spaces.settings import current_settings, update_space_settings
 from forum.threads.services import edit_post
 from tests import factories
@@ -88,11 +89,12 @@ MADE_UP = {
     "request": 987654,
     "invitation": 987654,
     "token": "no-such-invitation-token-at-all",
+    "change": 987654,
     "label": 987654,
     "user": 987654,
     "username": "nobody_by_that_name",
 }
-OBJECTS_OF_A_SPACE = ("thread", "post", "member", "request", "invitation", "token")
+OBJECTS_OF_A_SPACE = ("thread", "post", "member", "request", "invitation", "token", "change")
 
 
 # The table
@@ -381,6 +383,14 @@ ROUTES: dict[str, Route] = {
         data=SETTINGS_FIELDS,
         not_for=("bystander",),
     ),
+    "spaces.cancel_change": Route(
+        "/s/{slug}/settings/changes/{change}/cancel",
+        POST,
+        A.SPACE_STAFF,
+        sign_in=True,
+        actor="owner",
+        not_for=("bystander", "moderator"),
+    ),
     "moderation.lock_thread": Route(
         "/s/{slug}/t/{thread}/lock",
         POST,
@@ -542,7 +552,12 @@ def populate_space(route_world: World, kind: str) -> None:
     update_space_settings(
         owner, space, replace(current_settings(space), rules="Be kind. Listen first.")
     )
+    # An announced change (usernames shown in a week) that owners may cancel.
+    update_space_settings(
+        owner, space, replace(current_settings(space), identity_mode=IdentityMode.NAMED)
+    )
     db.session.commit()
+    [change] = pending_changes(space)
     if kind == "members":
         request = factories.ask_to_join(space, factories.make_user(f"{kind}_applicant"))
     else:  # the space takes no requests: any membership of it names one that is not pending
@@ -556,6 +571,7 @@ def populate_space(route_world: World, kind: str) -> None:
         "request": request.id,
         "invitation": invitation.invitation.id,
         "token": invitation.token,
+        "change": change.id,
         # The settings form as it stands
         "name": settings.name,
         "rules": settings.rules,

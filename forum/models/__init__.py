@@ -5,6 +5,7 @@ from forum.models.membership import Invitation, Membership, MembershipStatus, Ro
 from forum.models.mod_action import ActionKind, ModAction
 from forum.models.persona import Persona, PersonaKind
 from forum.models.post import GONE_STATUSES, Post, PostRevision, PostStatus, Thread
+from forum.models.scheduled_change import ScheduledChange, ScheduledSetting
 from forum.models.space import IdentityMode, JoinPolicy, Premoderation, Space, Visibility
 from forum.models.user import User
 
@@ -25,6 +26,8 @@ __all__ = [
     "PostStatus",
     "Premoderation",
     "Role",
+    "ScheduledChange",
+    "ScheduledSetting",
     "Space",
     "Thread",
     "User",

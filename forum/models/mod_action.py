@@ -24,6 +24,10 @@ class ActionKind(StrEnum):
     LABEL_REVOKED = "label_revoked"
     SPACE_CREATED = "space_created"
     SETTINGS_CHANGED = "settings_changed"
+    # A loosening announced, called off, and taking effect on its date.
+    CHANGE_SCHEDULED = "change_scheduled"
+    CHANGE_CANCELLED = "change_cancelled"
+    CHANGE_APPLIED = "change_applied"
     REQUEST_APPROVED = "request_approved"
     REQUEST_DECLINED = "request_declined"
     INVITATION_CREATED = "invitation_created"

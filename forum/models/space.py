@@ -78,6 +78,9 @@ class Space(db.Model):
     member_count: Mapped[int] = mapped_column(Integer, default=0)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the earliest of its scheduled changes takes effect; None when none is pending. Kept
+    # on the row so that a page shows the announcement without a query when there is none.
+    next_change_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_hidden(self) -> bool:

@@ -19,6 +19,9 @@ class Action(StrEnum):
     REVIEW_REQUESTS = "review_requests"
     MANAGE_INVITATIONS = "manage_invitations"
     EDIT_SPACE_SETTINGS = "edit_space_settings"
+    # Open the space up (visibility, identity mode, required label): scheduled after notice.
+    LOOSEN_SPACE_SETTINGS = "loosen_space_settings"
+    CANCEL_LOOSENING = "cancel_loosening"  # call off a scheduled loosening before its date
     START_THREAD = "start_thread"
     LIST_OWN_POSTS = "list_own_posts"  # the viewer's own posts there, to find and delete them
     # A member of a space (target: Membership)

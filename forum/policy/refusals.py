@@ -38,6 +38,11 @@ NOT_OPEN = Reason("not_open", "This space is not open to join: it takes requests
 NOT_BY_REQUEST = Reason("not_by_request", "This space does not take requests to join.")
 NOT_STAFF = Reason("not_staff", "Only the space's moderators can do that.")
 NOT_OWNER = Reason("not_owner", "Only the space's owners may change roles.")
+OWNERS_LOOSEN = Reason(
+    "owners_loosen",
+    "Only the space's owners (or a site admin) may open it up: make it more visible, show "
+    "usernames, or change or clear the required label. Nothing was saved; ask an owner.",
+)
 NOT_YOURSELF = Reason("not_yourself", "You cannot do that to your own membership.")
 OUTRANKED = Reason("outranked", "You may not moderate this member.")
 LOCKED = Reason("locked", "This thread is locked: it takes no new replies.")

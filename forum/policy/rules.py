@@ -143,6 +143,13 @@ def _staff_of_space_or_admin(viewer: User, space: Space) -> Reason | None:
     return refusals.NOT_STAFF
 
 
+def _owner_of_space_or_admin(viewer: User, space: Space) -> Reason | None:
+    if is_site_admin(viewer):
+        return None
+    mine = active_membership(viewer, space)
+    return None if mine is not None and mine.role == Role.OWNER else refusals.OWNERS_LOOSEN
+
+
 # Spaces.
 
 
@@ -311,6 +318,8 @@ RULES: dict[Action, Callable[[User, object], Reason | None]] = {
     Action.REVIEW_REQUESTS: _staff_of_space,
     Action.MANAGE_INVITATIONS: _staff_of_space,
     Action.EDIT_SPACE_SETTINGS: _staff_of_space_or_admin,
+    Action.LOOSEN_SPACE_SETTINGS: _owner_of_space_or_admin,
+    Action.CANCEL_LOOSENING: _owner_of_space_or_admin,
     Action.START_THREAD: _start_thread,
     Action.LIST_OWN_POSTS: _has_written_in,
     Action.MODERATE_MEMBER: _outranks,

@@ -4,7 +4,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from forum.spaces import staff_views  # noqa: F401  (its routes join the blueprint)
+    from forum.spaces import loosening, staff_views  # noqa: F401  (its routes join the blueprint)
     from forum.spaces.views import bp
 
     app.register_blueprint(bp)
+    loosening.init_app(app)

@@ -12,12 +12,16 @@ from forum.models import (
     IdentityMode,
     JoinPolicy,
     Premoderation,
+    ScheduledChange,
+    ScheduledSetting,
     Space,
     User,
     Visibility,
 )
 from forum.models.space import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, SLUG_MAX_LENGTH
+from forum.models.types import utcnow
 from forum.policy import Action
+from forum.spaces import loosening
 from forum.spaces.membership import SpaceError, recount_members
 
 RULES_MAX_LENGTH = 20_000
@@ -114,8 +118,38 @@ def current_settings(space: Space) -> SpaceSettings:
     )
 
 
-def update_space_settings(actor: User, space: Space, settings: SpaceSettings) -> list[str]:
-    """Change a space's settings; a change to the rules text asks members to accept again."""
+@dataclass
+class SettingsSaved:
+    changed: list[str]  # the settings changed at once
+    scheduled: list[ScheduledChange]  # the loosenings announced, waiting for their date
+
+
+def _deferred(actor: User, space: Space, values: dict) -> dict:
+    """Take the loosenings out of `values` (the space keeps its settings until their date) and
+    return those to announce. Every refusal comes before any write."""
+    opening = loosening.loosenings(space, values)
+    if not opening:
+        return {}
+    policy.require(actor, Action.LOOSEN_SPACE_SETTINGS, space)
+    if not loosening.takes_notice(space):
+        return {}  # nobody has posted yet, so nobody can be surprised: at once
+    for setting in opening:
+        values[setting.value] = getattr(space, setting.value)
+    if values["visibility"] == Visibility.HIDDEN and values["join_policy"] != JoinPolicy.INVITE:
+        raise SpaceError(
+            "The space stays hidden until its new visibility takes effect, and a hidden space "
+            "can only be joined by invitation: keep “By invitation” until then. Nothing was saved."
+        )
+    return {
+        setting: new
+        for setting, new in opening.items()
+        if loosening.check_schedulable(space, setting, new)
+    }
+
+
+def update_space_settings(actor: User, space: Space, settings: SpaceSettings) -> SettingsSaved:
+    """Change a space's settings: tightening and other changes at once, loosening announced and
+    applied after the notice period; a change to the rules text asks members to accept again."""
     policy.require(actor, Action.EDIT_SPACE_SETTINGS, space)
     values = checked_values(settings)
     label = values["required_label"]
@@ -125,13 +159,23 @@ def update_space_settings(actor: User, space: Space, settings: SpaceSettings) ->
             f"You do not hold the label {label!r}, so requiring it would shut you out of the "
             "space. Ask a site admin to make this change."
         )
+    to_announce = _deferred(actor, space, values)
     changed = apply_values(space, values)
+    # A setting changed at once (a tightening) calls off a pending loosening of it.
+    loosening.drop_superseded(
+        actor, space, [setting for setting in ScheduledSetting if setting.value in changed]
+    )
+    now = utcnow()
+    scheduled = [
+        loosening.schedule_loosening(actor, space, setting, new, now)
+        for setting, new in to_announce.items()
+    ]
     if not changed:
-        return changed
+        return SettingsSaved(changed, scheduled)
     if "rules" in changed:
         space.rules_version += 1
     if "required_label" in changed:
         recount_members(space)
     db.session.flush()
     audit.record(actor, ActionKind.SETTINGS_CHANGED, space=space, changes={"changed": changed})
-    return changed
+    return SettingsSaved(changed, scheduled)

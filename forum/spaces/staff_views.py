@@ -11,9 +11,9 @@ from forum.links import absolute_url
 from forum.models import Membership, Role, Space, User
 from forum.pagination import page_number
 from forum.policy import Action, get_space_or_404
-from forum.spaces import forms, membership, queries
+from forum.spaces import forms, loosening, membership, queries
 from forum.spaces.invitations import create_invitation, revoke_invitation
-from forum.spaces.settings import current_settings, update_space_settings
+from forum.spaces.settings import SettingsSaved, current_settings, update_space_settings
 from forum.spaces.views import bp
 
 NEW_INVITATION_KEY = "new_invitation_to_show"
@@ -217,22 +217,64 @@ def withdraw_invitation(slug, invitation_id):
 # Settings
 
 
+def _render_settings(space: Space, form: forms.SettingsForm, status: int = 200):
+    return render_staff_page(
+        space,
+        "spaces/settings.html",
+        status,
+        form=form,
+        pending=loosening.announcements(space),
+        takes_notice=loosening.takes_notice(space),
+        notice_days=loosening.notice_period().days,
+    )
+
+
+def _saved_message(saved: SettingsSaved) -> str:
+    if not saved.changed and not saved.scheduled:
+        return "Nothing changed."
+    message = "The settings are saved." if saved.changed else ""
+    for change in saved.scheduled:
+        message += (
+            f" The change of {loosening.SETTING_WORDS[change.setting]} is announced in the space "
+            f"and takes effect on {loosening.when(change.takes_effect_at)}."
+        )
+    return message.strip()
+
+
 @bp.route("/s/<slug>/settings", methods=["GET", "POST"])
 @login_required
 def settings(slug):
     space = get_space_or_404(current_user, slug, Action.EDIT_SPACE_SETTINGS)
     if request.method == "GET":
-        form = forms.SettingsForm(formdata=None).fill_from(current_settings(space))
-        return render_staff_page(space, "spaces/settings.html", form=form)
+        return _render_settings(
+            space, forms.SettingsForm(formdata=None).fill_from(current_settings(space))
+        )
     form = forms.SettingsForm()
     status = 400
     if form.validate_on_submit():
         try:
-            changed = update_space_settings(current_user, space, form.to_settings())
+            saved = update_space_settings(current_user, space, form.to_settings())
         except DomainError as error:
             status = refuse(form, error)
         else:
             db.session.commit()
-            flash("The settings are saved." if changed else "Nothing changed.", "success")
+            flash(_saved_message(saved), "success")
             return redirect(url_for("spaces.settings", slug=space.slug))
-    return render_staff_page(space, "spaces/settings.html", status, form=form)
+    return _render_settings(space, form, status)
+
+
+@bp.route("/s/<slug>/settings/changes/<int:change_id>/cancel", methods=["POST"])
+@login_required
+def cancel_change(slug, change_id):
+    space = get_space_or_404(current_user, slug, Action.CANCEL_LOOSENING)
+    if not confirmed():
+        abort(400)
+    try:
+        cancelled = loosening.cancel_change(current_user, space, change_id)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        words = loosening.SETTING_WORDS[cancelled.setting]
+        flash(f"The announced change of {words} is cancelled: nothing changes.", "success")
+    return redirect(url_for("spaces.settings", slug=space.slug))

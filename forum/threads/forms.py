@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from forum.forms import Form
 from forum.identity import allowed_kinds
-from forum.models import PersonaKind, Space
+from forum.models import IdentityMode, PersonaKind, Space
 from forum.models.post import CONTENT_WARNING_MAX_LENGTH, TITLE_MAX_LENGTH
 from forum.threads.services import BODY_MAX_LENGTH
 
@@ -62,9 +62,19 @@ def _content_warning(description: str = CONTENT_WARNING_HELP) -> StringField:
 class _IdentityForm(Form):
     identity = RadioField("Post as", validators=[DataRequired(message="Choose how you appear.")])
     accept_rules = BooleanField("I have read the space's updated rules and accept them")
+    # Shown in a named space to whoever posted there under a pseudonym: ticked on each post.
+    confirm_named = BooleanField("Post under my username")
+    asks_to_confirm_named = False
 
-    def offer_identities(self, space: Space, handles: dict[PersonaKind, str | None]) -> None:
-        """Offer the identities the space allows, pseudonym first; name existing handles."""
+    def offer_identities(
+        self, space: Space, handles: dict[PersonaKind, str | None], username: str = ""
+    ) -> None:
+        """Offer the identities the space allows, pseudonym first; name existing handles. In a
+        named space, ask a former pseudonym's author to confirm their username on the post."""
+        self.asks_to_confirm_named = space.identity_mode == IdentityMode.NAMED and bool(
+            handles.get(PersonaKind.PSEUDONYM)
+        )
+        self.confirm_named.label.text = f"Post under my username {username}"
         choices = []
         for kind in allowed_kinds(space):
             label = IDENTITY_LABELS[kind]
@@ -82,6 +92,7 @@ class _IdentityForm(Form):
             "kind": self.identity.data,
             "content_warning": self.content_warning.data or "",
             "accept_rules": self.accept_rules.data,
+            "confirm_named": self.confirm_named.data,
         }
 
 

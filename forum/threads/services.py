@@ -15,6 +15,7 @@ from forum.errors import DomainError
 from forum.extensions import db
 from forum.models import (
     GONE_STATUSES,
+    IdentityMode,
     Persona,
     PersonaKind,
     Post,
@@ -89,6 +90,19 @@ def _persona_kind(space: Space, kind: str) -> PersonaKind:
     return persona_kind
 
 
+def _check_named_is_chosen(user: User, space: Space, kind: PersonaKind, confirmed: bool) -> None:
+    """In a named space, someone who posted here under a pseudonym (before the space showed
+    usernames) posts under their username only when they confirm it on this very post."""
+    if kind != PersonaKind.NAMED or space.identity_mode != IdentityMode.NAMED or confirmed:
+        return
+    if identity.find_persona(user, space, PersonaKind.PSEUDONYM) is not None:
+        raise PostingError(
+            "This space now shows usernames, and you have posted here under a pseudonym. To post "
+            f"this under your username {user.username}, tick “Post under my username”. "
+            "Nothing was posted; what you wrote is kept below."
+        )
+
+
 def _check_slow_mode(user: User, space: Space) -> None:
     if not space.slow_mode_seconds:
         return
@@ -117,13 +131,21 @@ def _spend_budget(user: User, *, new_thread: bool) -> None:
 
 
 def _accepted(
-    user: User, space: Space, body, kind, content_warning, accept_rules, new_thread: bool
+    user: User,
+    space: Space,
+    body,
+    kind,
+    content_warning,
+    accept_rules,
+    new_thread: bool,
+    confirm_named: bool = False,
 ) -> tuple[Draft, Persona]:
     """Every check a post needs after the policy's, in the order people fix them, with the rate
     limit spent last; then the post's first writes: the rules accepted with it, and the persona
     on first use."""
     body, content_warning = clean_body(body), clean_content_warning(content_warning)
     draft = Draft(_persona_kind(space, kind), body, content_warning)
+    _check_named_is_chosen(user, space, draft.kind, confirm_named)
     membership = policy.active_membership(user, space)
     if not accept_rules and not membership.has_accepted_current_rules(space):
         raise Refusal(refusals.RULES_NOT_ACCEPTED)
@@ -163,11 +185,14 @@ def start_thread(
     kind: str,
     content_warning: str = "",
     accept_rules: bool = False,
+    confirm_named: bool = False,
 ) -> Thread:
     """Start a thread in the space under the chosen identity."""
     policy.require(user, Action.START_THREAD, space)
     title = clean_title(title)
-    draft, persona = _accepted(user, space, body, kind, content_warning, accept_rules, True)
+    draft, persona = _accepted(
+        user, space, body, kind, content_warning, accept_rules, True, confirm_named
+    )
     now = utcnow()
     thread = Thread(
         space_id=space.id,
@@ -193,6 +218,7 @@ def post_reply(
     kind: str,
     content_warning: str = "",
     accept_rules: bool = False,
+    confirm_named: bool = False,
 ) -> Post:
     """Reply to a post (the thread's first post, or any reply) under the chosen identity."""
     thread = db.session.get(Thread, parent.thread_id)
@@ -201,7 +227,9 @@ def post_reply(
     policy.require(user, Action.READ_POST, parent)
     if parent.status in GONE_STATUSES:
         raise Refusal(refusals.POST_GONE)
-    draft, persona = _accepted(user, space, body, kind, content_warning, accept_rules, False)
+    draft, persona = _accepted(
+        user, space, body, kind, content_warning, accept_rules, False, confirm_named
+    )
     while parent.depth >= MAX_DEPTH:
         parent = db.session.get(Post, parent.parent_id)
     post = _new_post(thread, parent, persona, draft)

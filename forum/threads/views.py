@@ -8,7 +8,7 @@ from forum import headers, identity, policy
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.forms import ConfirmForm, confirm_form_for_viewer, refuse
-from forum.models import PersonaKind, PostRevision, Space, Thread
+from forum.models import IdentityMode, PersonaKind, PostRevision, Space, Thread
 from forum.pagination import page_number, paginate
 from forum.policy import Action, get_post_or_404, get_space_or_404, get_thread_or_404
 from forum.threads import forms, queries, services, trees
@@ -41,19 +41,22 @@ def _thread_context(space: Space, thread: Thread) -> dict:
 def _own_handles(space: Space) -> dict[PersonaKind, str | None]:
     if not current_user.is_authenticated:
         return {}
+    kinds = identity.allowed_kinds(space)
+    if space.identity_mode == IdentityMode.NAMED:
+        kinds = [*kinds, PersonaKind.PSEUDONYM]  # a pseudonym from before confirms its username
     return {
         kind: (
             persona.handle
             if (persona := identity.find_persona(current_user, space, kind))
             else None
         )
-        for kind in identity.allowed_kinds(space)
+        for kind in kinds
     }
 
 
 def _reply_form(space: Space) -> forms.ReplyForm:
     form = forms.ReplyForm(formdata=None)
-    form.offer_identities(space, _own_handles(space))
+    form.offer_identities(space, _own_handles(space), current_user.username)
     return form
 
 
@@ -129,7 +132,7 @@ def permalink(post_public_id):
 def new_thread(slug):
     space = get_space_or_404(current_user, slug, Action.START_THREAD)
     form = forms.NewThreadForm()
-    form.offer_identities(space, _own_handles(space))
+    form.offer_identities(space, _own_handles(space), current_user.username)
     status, extra_headers = 200, {}
     if form.validate_on_submit():
         try:
@@ -161,7 +164,7 @@ def new_thread(slug):
 def reply(post_public_id):
     parent, thread, space = get_post_or_404(current_user, post_public_id)
     form = forms.ReplyForm()
-    form.offer_identities(space, _own_handles(space))
+    form.offer_identities(space, _own_handles(space), current_user.username)
     status, extra_headers = 200, {}
     if form.validate_on_submit():
         try:

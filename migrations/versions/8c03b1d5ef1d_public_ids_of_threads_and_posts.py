@@ -1,7 +1,7 @@
 """random public ids for threads and posts, so URLs no longer carry row ids
 
 Revision ID: 8c03b1d5ef1d
-Revises: 37e0c0b631b3
+Revises: 8b02c4a0e7ce
 Create Date: 2026-12-08 10:00:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8c03b1d5ef1d'
-down_revision = '37e0c0b631b3'
+down_revision = '8b02c4a0e7ce'
 branch_labels = None
 depends_on = None
 

@@ -36,6 +36,9 @@ SPACE_TABLE = {
     (Action.REVIEW_REQUESTS, "members"): STAFF,
     (Action.MANAGE_INVITATIONS, "hidden"): STAFF,
     (Action.EDIT_SPACE_SETTINGS, "labelled"): STAFF | {"admin"},
+    (Action.LOOSEN_SPACE_SETTINGS, "hidden"): {"owner", "admin"},
+    (Action.LOOSEN_SPACE_SETTINGS, "labelled"): {"owner", "admin"},
+    (Action.CANCEL_LOOSENING, "members"): {"owner", "admin"},
     (Action.START_THREAD, "public"): {"owner", "moderator", "member"},
     (Action.START_THREAD, "labelled"): {"owner", "moderator", "member"},
     # Nobody has written in the hidden space: its own-posts list is nobody's (authors, past
