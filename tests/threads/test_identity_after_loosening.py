@@ -44,8 +44,8 @@ def test_earlier_posts_keep_their_pseudonym_after_the_space_shows_usernames(
     space, thread = quiet
     handle = db.session.scalar(select(Persona.handle).where(Persona.kind == PersonaKind.PSEUDONYM))
     open_to_names(space, owner, sign_in)
-    assert handle in text(sign_in(member).get(f"/s/{space.slug}/t/{thread.id}"))
-    visitor_page = text(client.get(f"/s/{space.slug}/t/{thread.id}"))
+    assert handle in text(sign_in(member).get(f"/s/{space.slug}/t/{thread.public_id}"))
+    visitor_page = text(client.get(f"/s/{space.slug}/t/{thread.public_id}"))
     assert handle in visitor_page and "member_mo" not in visitor_page
     kinds = db.session.scalars(
         select(Persona.kind)
@@ -62,7 +62,7 @@ def test_a_former_pseudonym_must_tick_post_under_my_username_in_a_named_space(
     open_to_names(space, owner, sign_in)
     client = sign_in(member)
     parent = first_post_id(thread)
-    assert CONFIRM in text(client.get(f"/s/{space.slug}/t/{thread.id}"))
+    assert CONFIRM in text(client.get(f"/s/{space.slug}/t/{thread.public_id}"))
 
     # The form sent without the box ticked (or forged without the field): nothing is posted.
     response = reply(client, parent, body="My words, kept.", identity="named")
@@ -94,7 +94,7 @@ def test_a_member_who_never_used_a_pseudonym_there_is_not_asked(quiet, owner, ma
     newcomer = make_user("nora_new")
     add_member(space, newcomer)
     client = sign_in(newcomer)
-    assert "Post under my username" not in text(client.get(f"/s/{space.slug}/t/{thread.id}"))
+    assert "Post under my username" not in text(client.get(f"/s/{space.slug}/t/{thread.public_id}"))
     assert reply(client, first_post_id(thread), identity="named").status_code == 302
 
 

@@ -128,7 +128,9 @@ def test_nobody_else_reaches_an_authors_list_or_deletes_their_posts(
         mine = client.get(f"/s/{space.slug}/mine")
         assert mine.status_code == 404
         assert _without_tokens(mine) == _without_tokens(client.get("/s/no-such-space/mine"))
-    refused = outsider.post(f"/p/{reply.public_id}/delete", data={"csrf_token": csrf_token(outsider, "/")})
+    refused = outsider.post(
+        f"/p/{reply.public_id}/delete", data={"csrf_token": csrf_token(outsider, "/")}
+    )
     assert refused.status_code == 404
     assert staff.post(
         f"/p/{reply.public_id}/delete", data={"csrf_token": csrf_token(staff, "/")}

@@ -50,7 +50,9 @@ def crawl(client, url: str, count_queries) -> tuple[set[str], int]:
         for statement in counter.statements:
             if "body_html" in statement:
                 # One page of replies (LIMIT), the few posts above its first one (IN), one post.
-                assert re.search(r"LIMIT|path IN|posts.id = |posts.public_id = ", statement), statement
+                assert re.search(r"LIMIT|path IN|posts.id = |posts.public_id = ", statement), (
+                    statement
+                )
         seen |= posts
         queue += [link.replace("&amp;", "&") for link in LINK.findall(html)]
     return seen, len(visited)
