@@ -11,7 +11,7 @@ from forum.forms import ConfirmForm, confirm_form_for_viewer, refuse
 from forum.models import IdentityMode, PersonaKind, PostRevision, Space, Thread
 from forum.pagination import page_number, paginate
 from forum.policy import Action, get_post_or_404, get_space_or_404, get_thread_or_404
-from forum.threads import forms, queries, services, trees
+from forum.threads import forms, header, queries, services, trees
 
 bp = Blueprint("threads", __name__)
 
@@ -33,7 +33,7 @@ def _thread_context(space: Space, thread: Thread) -> dict:
     the viewer must accept changed rules before posting."""
     membership = policy.active_membership(current_user, space)
     return {
-        "thread": trees.thread_header(current_user, thread, space),
+        "thread": header.thread_header(current_user, thread, space),
         "needs_rules": membership is not None and not membership.has_accepted_current_rules(space),
     }
 

@@ -118,7 +118,7 @@ def test_admin_who_opens_a_hidden_space_schedules_it_and_outsiders_still_get_404
     lived_in, admin, admin_client, sign_in, member_client, client, app
 ):
     space = lived_in("hidden")
-    thread_url = f"/s/{space.slug}/t/{space.thread.id}"
+    thread_url = f"/s/{space.slug}/t/{space.thread.public_id}"
     response = save(admin_client, space.space, visibility="public")
     assert response.status_code == 302
     flashed = text(admin_client.get(response.headers["Location"]))
@@ -148,7 +148,7 @@ def test_members_read_the_announcement_on_the_space_and_thread_pages(lived_in, s
     [change] = pending(space.space)
     date = f"{change.takes_effect_at:%d %B %Y, %H:%M} UTC"
     member = sign_in(space.member)
-    for url in (f"/s/{space.slug}", f"/s/{space.slug}/t/{space.thread.id}"):
+    for url in (f"/s/{space.slug}", f"/s/{space.slug}/t/{space.thread.public_id}"):
         page = words(member.get(url))
         assert f"Announced change, taking effect on {date}" in page, url
         assert "anyone, signed in or not, will be able to read it" in page
@@ -270,7 +270,7 @@ def test_owner_cancels_and_the_change_never_happens(lived_in, sign_in, client):
     assert apply_due_changes(utcnow() + timedelta(days=30)) == []
     assert reload_space(space.space).visibility == Visibility.MEMBERS
     assert "Announced change" not in text(sign_in(space.member).get(f"/s/{space.slug}"))
-    assert client.get(f"/s/{space.slug}/t/{space.thread.id}").status_code == 404
+    assert client.get(f"/s/{space.slug}/t/{space.thread.public_id}").status_code == 404
 
 
 def test_site_admin_cancels_a_hidden_space_opening(lived_in, admin_client):
@@ -348,7 +348,7 @@ def test_hiding_a_space_is_immediate(lived_in, sign_in, client):
     response = save(sign_in(space.moderator), space.space, visibility="members")
     assert response.status_code == 302
     assert reload_space(space.space).visibility == Visibility.MEMBERS
-    assert client.get(f"/s/{space.slug}/t/{space.thread.id}").status_code == 404
+    assert client.get(f"/s/{space.slug}/t/{space.thread.public_id}").status_code == 404
 
 
 # Applying what is due
@@ -371,7 +371,7 @@ def test_the_command_applies_a_due_change_and_logs_it(lived_in, admin_client, cl
     entry = mod_log(space.space)[-1]
     assert (entry.action, entry.actor_id) == (ActionKind.CHANGE_APPLIED, None)
     assert (entry.changes["from"], entry.changes["to"]) == ("hidden", "public")
-    assert client.get(f"/s/{space.slug}/t/{space.thread.id}").status_code == 200
+    assert client.get(f"/s/{space.slug}/t/{space.thread.public_id}").status_code == 200
     # Applied once: a second run finds nothing.
     assert (
         "0 scheduled changes applied."
@@ -384,11 +384,11 @@ def test_the_app_applies_a_due_change_at_most_once_a_minute(lived_in, sign_in, c
     save(sign_in(space.owner), space.space, visibility="public")
     make_due(space.space)
     app.extensions[LAST_CHECK_KEY] = time.monotonic()  # a worker that looked a moment ago
-    assert client.get(f"/s/{space.slug}/t/{space.thread.id}").status_code == 404
+    assert client.get(f"/s/{space.slug}/t/{space.thread.public_id}").status_code == 404
     assert len(pending(space.space)) == 1
 
     app.extensions[LAST_CHECK_KEY] = time.monotonic() - 61  # a minute later
-    assert client.get(f"/s/{space.slug}/t/{space.thread.id}").status_code == 200
+    assert client.get(f"/s/{space.slug}/t/{space.thread.public_id}").status_code == 200
     assert pending(space.space) == []
     assert mod_log(space.space)[-1].action == ActionKind.CHANGE_APPLIED
 
@@ -398,7 +398,7 @@ def test_page_views_between_checks_add_no_query(lived_in, client, count_queries,
     client.get("/")  # the worker's check runs on its first request
     app.extensions[LAST_CHECK_KEY] = time.monotonic()
     with count_queries() as counter:
-        assert client.get(f"/s/{space.slug}/t/{space.thread.id}").status_code == 200
+        assert client.get(f"/s/{space.slug}/t/{space.thread.public_id}").status_code == 200
     assert "scheduled_changes" not in str(counter)
     app.extensions[LAST_CHECK_KEY] = time.monotonic() - 61
     with count_queries() as counter:
@@ -412,5 +412,5 @@ def test_a_check_disabled_by_setting_leaves_it_to_the_command(lived_in, sign_in,
     make_due(space.space)
     app.config["SPACE_CHANGES_CHECK_SECONDS"] = 0
     app.extensions.pop(LAST_CHECK_KEY, None)
-    assert client.get(f"/s/{space.slug}/t/{space.thread.id}").status_code == 404
+    assert client.get(f"/s/{space.slug}/t/{space.thread.public_id}").status_code == 404
     assert len(pending(space.space)) == 1

@@ -34,8 +34,10 @@ def open_to_names(space, owner, sign_in) -> None:
     assert apply_due_changes(utcnow() + timedelta(days=8)), "nothing was applied"
 
 
-def first_post_id(thread) -> int:
-    return db.session.scalar(select(Post.id).where(Post.thread_id == thread.id, Post.depth == 0))
+def first_post_id(thread) -> str:
+    return db.session.scalar(
+        select(Post.public_id).where(Post.thread_id == thread.id, Post.depth == 0)
+    )
 
 
 def test_earlier_posts_keep_their_pseudonym_after_the_space_shows_usernames(
