@@ -132,7 +132,10 @@ LOGIN_ADDRESS = Budget("RATELIMIT_LOGIN_PER_ADDRESS", "login-address")
 # A username's budget is shared by every browser without its device cookie (guessers); a
 # browser that signed in to the account before spends a budget of its own (accounts/devices.py).
 LOGIN_USERNAME = Budget(
-    "RATELIMIT_LOGIN_PER_USERNAME", "login-username", "Each username may be tried", ("time", "times")
+    "RATELIMIT_LOGIN_PER_USERNAME",
+    "login-username",
+    "Each username may be tried",
+    ("time", "times"),
 )
 LOGIN_DEVICE = Budget(
     "RATELIMIT_LOGIN_PER_DEVICE", "login-device", "This browser may try", ("time", "times")

@@ -67,7 +67,7 @@ class ServerSessionInterface(SecureCookieSessionInterface):
         if not value or request.path.startswith(f"{app.static_url_path}/"):
             return ForumSession()
         if "." in value:  # signed, so a visitor's (a session id is URL-safe base64: no dots)
-            return super().open_session(app, request)
+            return _visitor_part(super().open_session(app, request))
         record = (
             _live_record(value, app.config["SESSION_LIFETIME_DAYS"])
             if len(value) <= SESSION_ID_MAX_LENGTH
@@ -85,9 +85,7 @@ class ServerSessionInterface(SecureCookieSessionInterface):
 
     def save_session(self, app: Flask, session: ForumSession, response: Response) -> None:
         if session.record_id is None:
-            for key in set(session) - VISITOR_KEYS:
-                del session[key]
-            return super().save_session(app, session, response)
+            return super().save_session(app, _visitor_part(session), response)
         if session.accessed:
             response.vary.add("Cookie")
         if session.modified or session.is_stale:
@@ -116,6 +114,13 @@ class ServerSessionInterface(SecureCookieSessionInterface):
             update(BrowserSession).where(BrowserSession.id == session.record_id).values(values)
         )
         db.session.commit()
+
+
+def _visitor_part(session: ForumSession) -> ForumSession:
+    """Drop whatever a visitor's cookie may not carry (an account id above all)."""
+    for key in set(session) - VISITOR_KEYS:
+        del session[key]
+    return session
 
 
 def _live_record(session_id: str, lifetime_days: int) -> BrowserSession | None:

@@ -113,7 +113,8 @@ def signed_in_browsers(user: User) -> list[SignedInBrowser]:
             record.public_id,
             record.browser,
             record.created_on,
-            record.last_seen_on,
+            # This browser is in use now, whatever the record says before the request ends.
+            today() if record.id == session.record_id else record.last_seen_on,
             record.id == session.record_id,
         )
         for record in records
