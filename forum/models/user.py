@@ -31,6 +31,7 @@ class User(UserMixin, db.Model):
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Hash of the one-time recovery code that lets the owner set a new password.
     recovery_code_hash: Mapped[str | None] = mapped_column(String(255))
+
     def is_suspended(self, now: datetime | None = None) -> bool:
         return self.suspended_until is not None and self.suspended_until > (now or utcnow())
 

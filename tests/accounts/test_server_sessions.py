@@ -4,11 +4,12 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+from flask import Response, flash, session
 from sqlalchemy import func, select, update
 
 from forum.accounts.session_store import VISITOR_KEYS
 from forum.extensions import db
-from forum.models import BrowserSession
+from forum.models import BrowserSession, User
 from forum.models.types import utcnow
 from tests.accounts.test_recovery import recover
 from tests.factories import PASSWORD
@@ -189,3 +190,17 @@ def test_recovery_ends_every_session_and_starts_a_new_one(app, member, member_cl
     assert not is_signed_in(member_client)
     assert is_signed_in(other_browser)
     assert len(records()) == 1
+
+
+def test_saving_the_session_commits_nothing_the_request_left_undone(app, member_client, member):
+    # A request shows a message (the session changes) after a use case was refused mid-way.
+    cookie = member_client.get_cookie(COOKIE).value
+    with app.test_request_context("/", headers={"Cookie": f"{COOKIE}={cookie}"}):
+        assert session.record_id is not None
+        db.session.get(User, member.id).email = "refused@example.org"
+        db.session.flush()
+        flash("Something went wrong.")
+        app.session_interface.save_session(app, session, Response())
+    db.session.rollback()
+    assert db.session.get(User, member.id).email is None
+    assert "Something went wrong." in member_client.get("/").get_data(as_text=True)
