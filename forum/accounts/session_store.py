@@ -1,5 +1,4 @@
-"""Flask's session, kept server-side for signed-in browsers and in a small signed cookie for
-visitors.
+"""Flask's session: server-side for signed-in browsers, a small signed cookie for visitors.
 
 A signed-in browser's cookie holds only a random id; its record (`BrowserSession`) is found by
 that id's SHA-256 and holds the rest. A visitor never gets a record, so a GET by someone who
