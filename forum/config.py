@@ -23,6 +23,9 @@ class Config:
     # Sign-in attempts (and recovery-code attempts) per client address and per username.
     RATELIMIT_LOGIN_PER_ADDRESS: str = "10 per minute"
     RATELIMIT_LOGIN_PER_USERNAME: str = "5 per minute"
+    # Sign-in and recovery attempts from a browser holding the account's device cookie, which
+    # spends this budget of its own instead of the username's (so guessers cannot lock out).
+    RATELIMIT_LOGIN_PER_DEVICE: str = "5 per minute"
     # New accounts made per client address, and failed registrations (a name taken, a weak
     # password) per address: a school behind one address makes typos, not accounts.
     RATELIMIT_REGISTER_PER_ADDRESS: str = "5 per hour"
@@ -58,8 +61,10 @@ class Config:
     MAX_CONTENT_LENGTH: int = 1024 * 1024
     # Werkzeug password hash method; tests use a cheaper one.
     PASSWORD_HASH_METHOD: str = "scrypt"  # noqa: S105 (a method name, not a password)
-    # The longest a session cookie stays valid without being renewed, in days.
+    # Days a signed-in session lasts after the day it was last used; then it ends.
     SESSION_LIFETIME_DAYS: int = 30
+    # Days a device cookie (a browser that signed in to an account) is honoured.
+    DEVICE_COOKIE_DAYS: int = 365
 
     # Fixed settings of the extensions (not read from the environment).
     SESSION_COOKIE_HTTPONLY = True

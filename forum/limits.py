@@ -13,7 +13,8 @@ from forum.errors import DomainError, render_error
 
 
 def client_address() -> str:
-    # ProxyFix (TRUSTED_PROXIES) has already put the real client in remote_addr.
+    """The client's address: X-Forwarded-For counts only through ProxyFix, which create_app()
+    installs when TRUSTED_PROXIES says how many proxies set it; otherwise it is the peer's."""
     return request.remote_addr or "unknown"
 
 
@@ -55,8 +56,11 @@ class RateLimited(DomainError):
 
     status = 429
 
-    def __init__(self, retry_after: int, reason: str = "Too many attempts."):
+    def __init__(
+        self, retry_after: int, reason: str = "Too many attempts.", budget: "Budget | None" = None
+    ):
         self.retry_after = retry_after
+        self.budget = budget  # the budget that is spent, when a Budget refused
         super().__init__(f"{reason} Try again in {describe_wait(retry_after)}.")
 
     @property
@@ -108,7 +112,7 @@ class Budget:
     def _refuse(self, item: RateLimitItem, key: str) -> None:
         reset_at = current_limiter().limiter.get_window_stats(item, self.scope, key).reset_time
         reason = self.describe() if self.who else "Too many attempts."
-        raise RateLimited(max(1, math.ceil(reset_at - time.time())), reason)
+        raise RateLimited(max(1, math.ceil(reset_at - time.time())), reason, self)
 
 
 def _per(item: RateLimitItem) -> str:
@@ -138,9 +142,27 @@ def _rate_limited_page(error: RateLimitExceeded):
 
 
 LOGIN_ADDRESS = Budget("RATELIMIT_LOGIN_PER_ADDRESS", "login-address")
-LOGIN_USERNAME = Budget("RATELIMIT_LOGIN_PER_USERNAME", "login-username")
+# A username's budget is shared by every browser without its device cookie (guessers); a
+# browser that signed in to the account before spends a budget of its own (accounts/devices.py).
+LOGIN_USERNAME = Budget(
+    "RATELIMIT_LOGIN_PER_USERNAME",
+    "login-username",
+    "Each username may be tried",
+    ("time", "times"),
+)
+LOGIN_DEVICE = Budget(
+    "RATELIMIT_LOGIN_PER_DEVICE", "login-device", "This browser may try", ("time", "times")
+)
 RECOVER_ADDRESS = Budget("RATELIMIT_LOGIN_PER_ADDRESS", "recover-address")
-RECOVER_USERNAME = Budget("RATELIMIT_LOGIN_PER_USERNAME", "recover-username")
+RECOVER_USERNAME = Budget(
+    "RATELIMIT_LOGIN_PER_USERNAME",
+    "recover-username",
+    "Each username may be tried",
+    ("time", "times"),
+)
+RECOVER_DEVICE = Budget(
+    "RATELIMIT_LOGIN_PER_DEVICE", "recover-device", "This browser may try", ("time", "times")
+)
 # Accounts made from one address, and failed attempts at making one (typos, taken names), which
 # a school or library behind one address makes many of: two budgets, each for what it counts.
 REGISTER_ADDRESS = Budget(

@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 from forum import labels
 from forum.extensions import db
 from forum.limits import current_limiter
-from forum.models import IdentityMode, Post, Role, User
+from forum.models import BrowserSession, IdentityMode, Post, Role, User
 from forum.spaces.invitations import create_invitation
 from forum.spaces.loosening import pending_changes
 from forum.spaces.settings import current_settings, update_space_settings
@@ -93,6 +93,7 @@ MADE_UP = {
     "label": 987654,
     "user": 987654,
     "username": "nobody_by_that_name",
+    "session": "no-such-session",
 }
 OBJECTS_OF_A_SPACE = ("thread", "post", "member", "request", "invitation", "token", "change")
 
@@ -215,6 +216,13 @@ ROUTES: dict[str, Route] = {
     "accounts.recovery_code": Route("/recovery-code", GET, A.ACCOUNT, sign_in=True),
     "accounts.settings": Route("/settings", GET, A.ACCOUNT, sign_in=True),
     "accounts.identities": Route("/settings/identities", GET, A.ACCOUNT, sign_in=True),
+    "accounts.signed_in_browsers": Route("/settings/sessions", GET, A.ACCOUNT, sign_in=True),
+    "accounts.end_session": Route(
+        "/settings/sessions/{session}/end", POST, A.ACCOUNT, sign_in=True, actor="outsider"
+    ),
+    "accounts.end_other_sessions": Route(
+        "/settings/sessions/end-others", POST, A.ACCOUNT, sign_in=True, actor="outsider"
+    ),
     "accounts.change_password": Route(
         "/settings/password",
         POST,
@@ -520,6 +528,8 @@ def populate(route_world: World) -> None:
     for kind in KINDS:
         populate_space(route_world, kind)
     forgetful, code = register_through_the_form(route_world.app, "forgetful_fern")
+    # Another browser of the outsider's, for the route that signs out one browser.
+    factories.sign_in(route_world.app, route_world.people["outsider"])
     route_world.site = {
         "label": labels.find_label(LABEL).id,
         "user": route_world.people["outsider"].id,
@@ -527,6 +537,11 @@ def populate(route_world: World) -> None:
         "outsider_name": route_world.people["outsider"].username,
         "forgetful_name": forgetful,
         "recovery_code": code,
+        "session": db.session.scalar(
+            select(BrowserSession.public_id).where(
+                BrowserSession.user_id == route_world.people["outsider"].id
+            )
+        ),
     }
     db.session.commit()
     route_world.as_built = snapshot()
@@ -606,8 +621,10 @@ def fresh_limits_and_world(route_world):
     """Each test starts with rate limits reset; after a test that changed the world (a control
     that went through, or an app that let through what it should not), it is built again."""
     current_limiter().reset()
+    sessions_before = session_ids()
     yield
-    if route_world.has_changed():
+    # A session that ended (signing out) may be one of the world's signed-in clients.
+    if route_world.has_changed() or not sessions_before <= session_ids():
         route_world.rebuild()
 
 
@@ -615,7 +632,8 @@ def fresh_limits_and_world(route_world):
 
 
 def snapshot() -> dict[str, list[tuple]]:
-    """Every row of every table, all columns, in primary-key order."""
+    """Every row of every table, all columns, in primary-key order; but the sessions: a test's
+    client signing in makes one, and using it renews it. session_ids() tells which exist."""
     db.session.rollback()
     with db.engine.connect() as connection:
         return {
@@ -624,7 +642,13 @@ def snapshot() -> dict[str, list[tuple]]:
                 for row in connection.execute(select(table).order_by(*table.primary_key.columns))
             ]
             for table in db.metadata.sorted_tables
+            if table.name != BrowserSession.__tablename__
         }
+
+
+def session_ids() -> set[str]:
+    db.session.rollback()
+    return set(db.session.scalars(select(BrowserSession.public_id)))
 
 
 def _comparable_value(value):
@@ -767,18 +791,20 @@ def test_a_post_without_its_csrf_token_is_refused_and_changes_nothing(route_worl
     route = ROUTES[endpoint]
     values = route_world.values(route.tested_in if route.of_a_space else None)
     client = route_world.new_client(who(route.actor, route.tested_in))
-    before, signed_in = snapshot(), is_signed_in(client)
+    before, signed_in, sessions = snapshot(), is_signed_in(client), session_ids()
 
     response = send(client, route, "POST", values, with_token=False)
     assert response.status_code == 400
     assert CSRF_REFUSAL in text(response), "refused, but not by the CSRF check"
     assert_unchanged(before)
     assert is_signed_in(client) == signed_in
+    assert session_ids() == sessions
 
     # The same POST with its token goes through: what refused it above was the CSRF check.
     response = send(client, route, "POST", values)
     assert response.status_code < 400, text(response)
-    assert snapshot() != before or is_signed_in(client) != signed_in, "the control did nothing"
+    changed = snapshot() != before or session_ids() != sessions
+    assert changed or is_signed_in(client) != signed_in, "the control did nothing"
 
 
 # Closed spaces

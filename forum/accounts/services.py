@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.accounts.rules import AccountError, check_password, check_username, username_key
+from forum.accounts.sessions import end_sessions_of
 from forum.extensions import db
 from forum.models import User
-from forum.models.user import new_session_token
 
 
 class UsernameTaken(AccountError):
@@ -123,12 +123,13 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not check_password_hash(user.password_hash, current_password):
         raise AccountError("Your current password is not correct.")
     check_password(new_password, username=user.username, email=user.email or "")
-    _set_password(user, new_password)
+    _set_password(user, new_password, keep_this_session=True)
 
 
-def _set_password(user: User, password: str) -> None:
+def _set_password(user: User, password: str, *, keep_this_session: bool = False) -> None:
     user.password_hash = _hash_password(password)
-    user.session_token = new_session_token()
+    # Whoever knew the old password may be signed in somewhere: those sessions end.
+    end_sessions_of(user, keep_current=keep_this_session)
     db.session.flush()
 
 
@@ -153,7 +154,8 @@ def _issue_recovery_code(user: User) -> str:
 
 
 def recover_account(username: str, recovery_code: str, new_password: str) -> NewAccount:
-    """Set a new password with a recovery code; the code is spent and a fresh one returned."""
+    """Set a new password with a recovery code; the code is spent and a fresh one returned.
+    Every session of the account ends."""
     user = find_user(username)
     expected = user.recovery_code_hash if user else None
     given = _hash_recovery_code(recovery_code)

@@ -13,10 +13,10 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from forum import headers, identity, limits
-from forum.accounts import forms, services
+from forum.accounts import devices, forms, services, sessions
 from forum.accounts.rules import AccountError
 from forum.extensions import db
 from forum.forms import confirmed
@@ -40,15 +40,25 @@ def _safe_next(default: str = "/") -> str:
     return target
 
 
-def _rate_limited(template: str, error: limits.RateLimited, **context):
+# Said when a username's shared budget is spent: the owner's own browser is not held back.
+OWN_BROWSER_HINTS = {
+    limits.LOGIN_USERNAME: "If this is your account, you can still sign in from a browser "
+    "you have signed in with before.",
+    limits.RECOVER_USERNAME: "If this is your account, you can still use your recovery code "
+    "in a browser you have signed in with before.",
+}
+
+
+def _rate_limited(template: str, error: limits.RateLimited, hint: str = "", **context):
     """Re-render a form with what the person typed, saying when to try again."""
-    body = render_template(template, rate_limit_message=str(error), **context)
+    message = f"{error} {hint}".strip()
+    body = render_template(template, rate_limit_message=message, **context)
     return body, error.status, error.headers
 
 
-def _start_session(user) -> None:
-    # Not a permanent session: Flask-Login's strong protection applies only to browser sessions.
-    login_user(user)
+def _signed_in(user, target: str):
+    """Redirect a browser that just proved it holds the account, with its device cookie."""
+    return devices.remember_device(redirect(target), user.username)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -73,10 +83,10 @@ def register():
             form.form_errors.append(str(error))
         else:
             limits.REGISTER_ADDRESS.spend(address)
+            sessions.start_session(account.user)
             db.session.commit()
-            _start_session(account.user)
             session[RECOVERY_CODE_KEY] = account.recovery_code
-            return redirect(url_for("accounts.recovery_code", next=_safe_next()))
+            return _signed_in(account.user, url_for("accounts.recovery_code", next=_safe_next()))
     return render_template("accounts/register.html", form=form)
 
 
@@ -99,25 +109,34 @@ def login():
     if form.validate_on_submit():
         try:
             limits.LOGIN_ADDRESS.spend(limits.client_address())
-            limits.LOGIN_USERNAME.spend(services.username_key(form.username.data))
+            devices.spend_attempt(
+                form.username.data,
+                per_username=limits.LOGIN_USERNAME,
+                per_device=limits.LOGIN_DEVICE,
+            )
             user = services.authenticate(form.username.data, form.password.data)
         except limits.RateLimited as error:
-            return _rate_limited("accounts/login.html", error, form=form)
+            return _rate_limited("accounts/login.html", error, _hint_for(error), form=form)
         except AccountError as error:
             form.form_errors.append(str(error))
         else:
-            _start_session(user)
+            sessions.start_session(user)
+            db.session.commit()
             flash(f"Welcome back, {user.username}.", "success")
-            return redirect(_safe_next())
+            return _signed_in(user, _safe_next())
     return render_template("accounts/login.html", form=form)
+
+
+def _hint_for(error: limits.RateLimited) -> str:
+    return OWN_BROWSER_HINTS.get(error.budget, "")
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     if not confirmed():
         abort(400)
-    logout_user()
-    session.clear()
+    sessions.end_session()
+    db.session.commit()
     flash("You are signed out.", "success")
     return redirect(url_for("home.index"))
 
@@ -128,21 +147,24 @@ def recover():
     if form.validate_on_submit():
         try:
             limits.RECOVER_ADDRESS.spend(limits.client_address())
-            limits.RECOVER_USERNAME.spend(services.username_key(form.username.data))
+            devices.spend_attempt(
+                form.username.data,
+                per_username=limits.RECOVER_USERNAME,
+                per_device=limits.RECOVER_DEVICE,
+            )
             account = services.recover_account(
                 form.username.data, form.recovery_code.data, form.password.data
             )
         except limits.RateLimited as error:
-            return _rate_limited("accounts/recover.html", error, form=form)
+            return _rate_limited("accounts/recover.html", error, _hint_for(error), form=form)
         except AccountError as error:
             form.form_errors.append(str(error))
         else:
+            sessions.start_session(account.user)
             db.session.commit()
-            logout_user()
-            _start_session(account.user)
             session[RECOVERY_CODE_KEY] = account.recovery_code
             flash("Your password is changed and your old recovery code no longer works.", "success")
-            return redirect(url_for("accounts.recovery_code"))
+            return _signed_in(account.user, url_for("accounts.recovery_code"))
     return render_template("accounts/recover.html", form=form)
 
 
@@ -153,6 +175,7 @@ def _settings_forms(**submitted):
             prefix="email", formdata=None, data={"email": current_user.email}
         ),
         "recovery_form": forms.RenewRecoveryCodeForm(prefix="recovery", formdata=None),
+        "browsers": sessions.signed_in_browsers(current_user),
     } | submitted
 
 
@@ -160,6 +183,39 @@ def _settings_forms(**submitted):
 @login_required
 def settings():
     return render_template("accounts/settings.html", **_settings_forms())
+
+
+@bp.route("/settings/sessions")
+@login_required
+def signed_in_browsers():
+    return redirect(url_for("accounts.settings", _anchor="sessions-title"))
+
+
+@bp.route("/settings/sessions/<public_id>/end", methods=["POST"])
+@login_required
+def end_session(public_id: str):
+    """Sign out one of the person's browsers; another person's session is 404, like none."""
+    if not confirmed():
+        abort(400)
+    if not sessions.end_session_of(current_user, public_id):
+        abort(404)
+    db.session.commit()
+    if not current_user.is_authenticated:  # they ended this browser's own session
+        flash("You are signed out.", "success")
+        return redirect(url_for("home.index"))
+    flash("That browser is signed out.", "success")
+    return redirect(url_for("accounts.settings", _anchor="sessions-title"))
+
+
+@bp.route("/settings/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    if not confirmed():
+        abort(400)
+    sessions.end_sessions_of(current_user, keep_current=True)
+    db.session.commit()
+    flash("Every other browser is signed out.", "success")
+    return redirect(url_for("accounts.settings", _anchor="sessions-title"))
 
 
 @bp.route("/settings/identities")
@@ -181,8 +237,6 @@ def change_password():
             form.form_errors.append(str(error))
         else:
             db.session.commit()
-            # The session identity changed with the password: this session carries on.
-            _start_session(current_user._get_current_object())
             flash("Your password is changed. Your other sessions are signed out.", "success")
             return redirect(url_for("accounts.settings"))
     return render_template("accounts/settings.html", **_settings_forms(password_form=form)), 400

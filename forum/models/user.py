@@ -1,6 +1,5 @@
 """User: an account. Posts never point here directly; they point to a persona."""
 
-import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -12,10 +11,6 @@ from forum.models.label import LABEL_MAX_LENGTH
 from forum.models.types import UTCDateTime, utcnow
 
 USERNAME_MAX_LENGTH = 30
-
-
-def new_session_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class User(UserMixin, db.Model):
@@ -36,11 +31,6 @@ class User(UserMixin, db.Model):
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Hash of the one-time recovery code that lets the owner set a new password.
     recovery_code_hash: Mapped[str | None] = mapped_column(String(255))
-    # Part of the session identity: replacing it signs out every other session.
-    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
 
     def is_suspended(self, now: datetime | None = None) -> bool:
         return self.suspended_until is not None and self.suspended_until > (now or utcnow())

@@ -1,7 +1,7 @@
 """scheduled changes of space settings: loosenings announced before they take effect
 
 Revision ID: 8b02c4a0e7ce
-Revises: 37e0c0b631b3
+Revises: 8a01a5e55105
 Create Date: 2026-12-08 10:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import forum.models.types
 
 # revision identifiers, used by Alembic.
 revision = '8b02c4a0e7ce'
-down_revision = '37e0c0b631b3'
+down_revision = '8a01a5e55105'
 branch_labels = None
 depends_on = None
 

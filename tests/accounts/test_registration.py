@@ -143,9 +143,11 @@ def test_double_submit_of_registration_makes_one_account(client):
     form.fields |= {"username": "newcomer", "password": PASSWORD, "confirm": PASSWORD}
     first = client.post("/register", data=form.fields)
     assert first.status_code == 302
-    # The same form sent again: the person is now signed in, so nothing new is made.
+    # The same form sent again: registering renewed the CSRF token, so the old form is void.
     second = client.post("/register", data=form.fields)
-    assert second.status_code == 302
+    assert second.status_code == 400
+    assert "This form had expired" in second.get_data(as_text=True)
+    assert "Sign out" in client.get("/").get_data(as_text=True)  # still signed in
     assert db.session.scalar(select(db.func.count()).select_from(User)) == 1
 
 

@@ -81,7 +81,8 @@ def test_sign_in_is_limited_per_username(app, member):
     assert response.status_code == 429
     assert 0 < int(response.headers["Retry-After"]) <= 61  # a one-minute window, rounded up
     page = response.get_data(as_text=True)
-    assert "Too many attempts. Try again in" in page
+    assert "Each username may be tried 5 times a minute. Try again in" in page
+    assert "you can still sign in from a browser you have signed in with before" in page
     assert 'value="member_mo"' in page
 
 
@@ -125,22 +126,11 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, member):
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
     assert "Secure" not in cookie
-    assert "Expires" not in cookie  # a browser session: strong protection applies
 
 
 def test_session_cookie_is_secure_when_configured(app, client, member):
     app.config["SESSION_COOKIE_SECURE"] = True
     assert "Secure" in session_cookie(sign_in(client, "member_mo"))
-
-
-def test_session_does_not_follow_a_stolen_cookie_to_another_browser(app, member_client):
-    # Strong session protection: the same cookie from another address and browser is dropped.
-    stolen = app.test_client()
-    stolen.set_cookie("safe_spaces_session", member_client.get_cookie("safe_spaces_session").value)
-    page = stolen.get(
-        "/settings", environ_base={"REMOTE_ADDR": "203.0.113.9", "HTTP_USER_AGENT": "Other"}
-    )
-    assert page.status_code == 302
 
 
 def test_signed_in_pages_are_private(member_client):

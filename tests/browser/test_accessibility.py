@@ -61,8 +61,12 @@ def recover(page, _watch, _make_user):
 
 def settings_signed_in(page, _watch, make_user):
     make_user("ada_wren")
+    # Signed in twice, so the list of browsers shows one with its "Sign out" button.
+    sign_in(page, "ada_wren", PASSWORD)
+    page.context.clear_cookies()
     sign_in(page, "ada_wren", PASSWORD)
     page.goto("/settings")
+    expect(page.get_by_role("button", name="Sign out every other browser")).to_be_visible()
 
 
 def not_found(page, watch, _make_user):
