@@ -63,7 +63,10 @@ def live_server(app):
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
     )
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    site_url = f"http://127.0.0.1:{server.server_port}"
+    # Links that leave a page (invitations) are built from the site's configured address.
+    app.config["SITE_URL"] = site_url
+    yield site_url
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
