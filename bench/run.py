@@ -24,7 +24,7 @@ from bench.seed import BENCH_SPACE, THREAD_100_PATH, THREAD_1000_PATH, Dataset, 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
 HOST = "127.0.0.1"  # loopback only
-USER_AGENT = "safe-spaces-bench"  # the same for sign-in and wrk: Flask-Login ties the session to it
+USER_AGENT = "safe-spaces-bench"  # the same for sign-in and wrk, as one browser
 SECRET_KEY = "bench-secret-key-not-for-production"  # noqa: S105 (fixed so both workers agree)
 
 
