@@ -188,7 +188,7 @@ def settings():
 @bp.route("/settings/sessions")
 @login_required
 def signed_in_browsers():
-    return redirect(url_for("accounts.settings", _anchor="sessions-title"))
+    return redirect(url_for("accounts.settings"))
 
 
 @bp.route("/settings/sessions/<public_id>/end", methods=["POST"])
@@ -204,7 +204,7 @@ def end_session(public_id: str):
         flash("You are signed out.", "success")
         return redirect(url_for("home.index"))
     flash("That browser is signed out.", "success")
-    return redirect(url_for("accounts.settings", _anchor="sessions-title"))
+    return redirect(url_for("accounts.settings"))
 
 
 @bp.route("/settings/sessions/end-others", methods=["POST"])
@@ -215,7 +215,7 @@ def end_other_sessions():
     sessions.end_sessions_of(current_user, keep_current=True)
     db.session.commit()
     flash("Every other browser is signed out.", "success")
-    return redirect(url_for("accounts.settings", _anchor="sessions-title"))
+    return redirect(url_for("accounts.settings"))
 
 
 @bp.route("/settings/identities")

@@ -275,7 +275,6 @@ def own_posts(slug):
         "threads/own_posts.html",
         space=space,
         posts=queries.own_posts(current_user, space, page_number()),
-        confirm_form=ConfirmForm(formdata=None),
     )
     return headers.no_store(make_response(page))  # it shows the viewer's own pseudonyms
 

@@ -157,7 +157,8 @@ def answer(client: Client, path: str) -> tuple:
         ("stranger", "insider_person"),
         ("visitor", "labelled_person"),  # a verified label, pseudonymous posts only
         ("insider", "labelled_person"),
-        ("stranger", "stranger_person"),  # no posts at all, even to themself
+        # Its owner sees their own empty profile, which tells them nothing they do not know:
+        # tests/threads/test_profiles_and_staff_actions.py.
     ],
 )
 def test_a_profile_with_no_named_post_to_read_answers_like_an_unknown_name(world, who, name):

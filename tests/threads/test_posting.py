@@ -432,3 +432,20 @@ def test_a_pseudonym_is_marked_in_words_not_only_for_screen_readers(member_clien
     named_url = new_thread(member_client, title="Named one", identity="named")
     named = member_client.get(named_url).get_data(as_text=True)
     assert "badge-pseudonym" not in named[named.index('class="post first-post"') :]
+
+
+@pytest.mark.parametrize("identity_value", ["bogus", "named\x00"])
+def test_a_refused_identity_choice_says_why_and_keeps_the_text(
+    member_client, space, identity_value
+):
+    url = new_thread(member_client)
+    response = reply(
+        member_client,
+        first_post_id(member_client, url),
+        body="Kept words.",
+        identity=identity_value,
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Kept words." in page
+    assert 'class="field-error" role="alert"' in page

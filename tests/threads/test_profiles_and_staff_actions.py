@@ -76,3 +76,13 @@ def test_members_cannot_lock_or_pin(member_client, space):
     thread = db.session.scalar(select(Thread).where(Thread.public_id == thread_id))
     db.session.refresh(thread)
     assert not thread.locked and not thread.pinned
+
+
+def test_a_profile_with_no_named_posts_is_404_to_others_but_its_owner_sees_it(
+    member_client, member, sign_in, make_user
+):
+    # The settings page links to it: its owner is shown the empty profile, not a 404.
+    own = member_client.get(f"/u/{member.username}")
+    assert own.status_code == 200
+    assert "No posts under this name" in own.get_data(as_text=True)
+    assert sign_in(make_user("someone_else")).get(f"/u/{member.username}").status_code == 404
