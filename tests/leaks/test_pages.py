@@ -113,8 +113,13 @@ PAGES = {
     # No named post: as if there were no such account.
     "profile of a newer member": Page(lambda ids: "/u/newer_member", "profile", status=NO_PROFILE),
     "profile of the moderator": Page(lambda ids: "/u/haven_mod", "profile"),
-    "profile of the owner": Page(lambda ids: "/u/haven_owner", "profile", status=NO_PROFILE),
-    "profile of the site admin": Page(lambda ids: "/u/site_root", "profile", status=NO_PROFILE),
+    # No named post to read: 404 to everyone but the account's owner, shown their empty profile.
+    "profile of the owner": Page(
+        lambda ids: "/u/haven_owner", "profile", status=NO_PROFILE | {"owner": 200}
+    ),
+    "profile of the site admin": Page(
+        lambda ids: "/u/site_root", "profile", status=NO_PROFILE | {"admin": 200}
+    ),
     "the viewer's own identities": Page(
         lambda ids: "/settings/identities", "identities", status={"visitor": LOGIN}
     ),
