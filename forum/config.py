@@ -37,6 +37,8 @@ class Config:
     RATELIMIT_REPLY_NEW_ACCOUNT: str = "7 per 10 minutes"
     # Edits of one's own posts per account (each keeps a revision).
     RATELIMIT_EDIT: str = "30 per 10 minutes"
+    # Reports of posts per account.
+    RATELIMIT_FLAG: str = "20 per hour"
     # Every other request, per account or address.
     RATELIMIT_DEFAULT: str = "300 per minute"
     # How long each worker may serve a signed-out visitor a page it rendered for another one,
@@ -50,6 +52,13 @@ class Config:
     # How often each worker applies announced changes whose date has come, in seconds, on the
     # next request after that time; 0 leaves it to `flask spaces apply-due` run by cron.
     SPACE_CHANGES_CHECK_SECONDS: int = 60
+    # Minutes a moderator who opens a queue item holds it; others see it is being reviewed.
+    QUEUE_CLAIM_MINUTES: int = 10
+    # Days after a decision during which its author may appeal it (once).
+    APPEAL_WINDOW_DAYS: int = 14
+    # A site with a single admin lets that admin approve their own reveal of a pseudonym. Off:
+    # a second, different admin must approve every reveal.
+    REVEAL_WITHOUT_SECOND_ADMIN: bool = False
     # Send the session cookie over HTTPS only. Turn on whenever the site is served over HTTPS.
     SESSION_COOKIE_SECURE: bool = False
     # The site's address as people reach it: absolute links (invitations) are built from it,

@@ -1,18 +1,32 @@
 """The core models; importing this package registers every table with the metadata."""
 
+from forum.models.flag import Flag, FlagReason
 from forum.models.label import Label
-from forum.models.membership import Invitation, Membership, MembershipStatus, Role
+from forum.models.membership import (
+    Invitation,
+    Membership,
+    MembershipStatus,
+    PersonaSanction,
+    Role,
+)
 from forum.models.mod_action import ActionKind, ModAction
+from forum.models.notification import Notification, NotificationKind
 from forum.models.persona import Persona, PersonaKind
 from forum.models.post import GONE_STATUSES, Post, PostRevision, PostStatus, Thread
+from forum.models.queue_item import Decision, QueueItem, QueueKind, QueueStatus
+from forum.models.reveal import RevealRequest, RevealStatus
 from forum.models.scheduled_change import ScheduledChange, ScheduledSetting
 from forum.models.session import BrowserSession
 from forum.models.space import IdentityMode, JoinPolicy, Premoderation, Space, Visibility
 from forum.models.user import User
+from forum.models.watched_word import WatchAction, WatchedWord
 
 __all__ = [
     "ActionKind",
     "BrowserSession",
+    "Decision",
+    "Flag",
+    "FlagReason",
     "GONE_STATUSES",
     "IdentityMode",
     "Invitation",
@@ -21,12 +35,20 @@ __all__ = [
     "Membership",
     "MembershipStatus",
     "ModAction",
+    "Notification",
+    "NotificationKind",
     "Persona",
     "PersonaKind",
+    "PersonaSanction",
     "Post",
     "PostRevision",
     "PostStatus",
     "Premoderation",
+    "QueueItem",
+    "QueueKind",
+    "QueueStatus",
+    "RevealRequest",
+    "RevealStatus",
     "Role",
     "ScheduledChange",
     "ScheduledSetting",
@@ -34,4 +56,6 @@ __all__ = [
     "Thread",
     "User",
     "Visibility",
+    "WatchAction",
+    "WatchedWord",
 ]

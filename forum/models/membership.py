@@ -32,6 +32,13 @@ class MembershipStatus(StrEnum):
     DECLINED = "declined"  # a request a moderator turned down; the person may ask again
 
 
+class PersonaSanction(StrEnum):
+    """A sanction decided on a persona's posts, carried by the membership behind it."""
+
+    MUTED = "muted"  # reads the space, may not post
+    BANNED = "banned"  # out of the space
+
+
 class Membership(db.Model):
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("user_id", "space_id"),)
@@ -50,6 +57,12 @@ class Membership(db.Model):
     decision_reason: Mapped[str | None] = mapped_column(String(500))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     banned_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A mute or ban decided from a persona's posts. The roster (which staff read by username)
+    # never shows it, so nobody can pair the pseudonym in the mod log with a name on the roster.
+    # None until: a ban for good. A time in the past: lapsed.
+    persona_sanction: Mapped[PersonaSanction | None] = enum_column(PersonaSanction, None)
+    persona_sanction_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    persona_sanction_reason: Mapped[str | None] = mapped_column(String(500))
 
     user: Mapped[User] = relationship(lazy="raise")
     space: Mapped[Space] = relationship(lazy="raise")
@@ -73,6 +86,15 @@ class Membership(db.Model):
             and self.banned_until is not None
             and self.banned_until <= utcnow()
         )
+
+    def sanction_now(self, now: datetime | None = None) -> PersonaSanction | None:
+        """The persona sanction in force, or None when there is none or it has lapsed."""
+        if self.persona_sanction is None:
+            return None
+        until = self.persona_sanction_until
+        if until is not None and until <= (now or utcnow()):
+            return None
+        return self.persona_sanction
 
     def has_accepted_current_rules(self, space: Space) -> bool:
         return (self.rules_version_accepted or 0) >= space.rules_version

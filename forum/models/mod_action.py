@@ -41,6 +41,22 @@ class ActionKind(StrEnum):
     THREAD_UNLOCKED = "thread_unlocked"
     THREAD_PINNED = "thread_pinned"
     THREAD_UNPINNED = "thread_unpinned"
+    # The queue: what happened to a post and to the member behind its persona.
+    POST_HIDDEN = "post_hidden"  # by flags from enough members, until a moderator decides
+    POST_HELD = "post_held"  # by premoderation or a watched word
+    POST_APPROVED = "post_approved"
+    POST_REMOVED = "post_removed"
+    POST_REMOVED_AND_MUTED = "post_removed_and_muted"
+    PERSONA_BANNED = "persona_banned"
+    ITEM_ESCALATED = "item_escalated"
+    APPEAL_UPHELD = "appeal_upheld"  # the decision stands
+    APPEAL_GRANTED = "appeal_granted"  # the decision is undone
+    WATCHED_WORD_ADDED = "watched_word_added"
+    WATCHED_WORD_REMOVED = "watched_word_removed"
+    # The break-glass reveal: asked, approved or refused, and the account shown to the asker.
+    REVEAL_REQUESTED = "reveal_requested"
+    REVEAL_APPROVED = "reveal_approved"
+    REVEAL_REFUSED = "reveal_refused"
 
 
 class ModAction(db.Model):

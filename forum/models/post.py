@@ -112,6 +112,9 @@ class Post(db.Model):
     content_warning: Mapped[str | None] = mapped_column(String(CONTENT_WARNING_MAX_LENGTH))
     render_version: Mapped[int] = mapped_column(Integer)
     status: Mapped[PostStatus] = enum_column(PostStatus, PostStatus.VISIBLE)
+    # The public reason of a moderator's latest decision on the post (a removal, a declined
+    # held post), shown to its author with the post.
+    decision_reason: Mapped[str | None] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.extensions import db
@@ -74,6 +74,8 @@ class Space(db.Model):
     premoderation: Mapped[Premoderation] = enum_column(Premoderation, Premoderation.OFF)
     slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0)
     flag_hide_threshold: Mapped[int] = mapped_column(Integer, default=3)
+    # The mod log names the moderator of each entry; otherwise it says "a moderator".
+    shows_moderator_names: Mapped[bool] = mapped_column(Boolean, default=False)
     # Denormalised for the directory: active members, and the time of the latest post.
     member_count: Mapped[int] = mapped_column(Integer, default=0)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

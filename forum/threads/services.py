@@ -246,6 +246,28 @@ def post_reply(
     return post
 
 
+def publish_post(post: Post) -> None:
+    """Publish a held post, once a moderator approves it: it appears, and its thread's reply
+    count and last activity (and its space's) move now, not when it was written."""
+    if post.status != PostStatus.PENDING:
+        return
+    post.status = PostStatus.VISIBLE
+    now = utcnow()
+    thread = db.session.get(Thread, post.thread_id)
+    if post.is_first:
+        thread.status = PostStatus.VISIBLE
+        thread.last_activity_at = now
+    else:
+        db.session.execute(
+            update(Thread)
+            .where(Thread.id == thread.id)
+            .values(reply_count=Thread.reply_count + 1, last_activity_at=now)
+        )
+    db.session.get(Space, post.space_id).last_activity_at = now
+    db.session.flush()
+    db.session.refresh(thread)
+
+
 def edit_post(
     user: User,
     post: Post,

@@ -1,0 +1,1 @@
+"""Notifications: what a person is told in the app, and their page."""
