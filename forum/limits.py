@@ -191,3 +191,4 @@ REPLY_NEW_ACCOUNT = Budget(
     "RATELIMIT_REPLY_NEW_ACCOUNT", "reply", "New accounts may post", ("reply", "replies")
 )
 EDIT = Budget("RATELIMIT_EDIT", "edit", "Members may make", ("edit", "edits"))
+FLAG = Budget("RATELIMIT_FLAG", "flag", "Members may report", ("post", "posts"))

@@ -1,10 +1,16 @@
-"""Moderation: conduct. Sanctions on members, thread lock and pin; the queue comes next."""
+"""Moderation: conduct. Sanctions on members, thread lock and pin, reports, watched words and
+premoderation (the screening of every new post)."""
 
 from flask import Flask
 
+from forum import screening
+
 
 def init_app(app: Flask) -> None:
-    """Register the moderators' pages."""
+    """Register the moderators' pages, and screen every post the app publishes."""
+    from moderation import flag_views, word_views  # noqa: F401 (their routes join the blueprint)
+    from moderation.intake import Intake
     from moderation.views import bp
 
     app.register_blueprint(bp)
+    screening.register(app, Intake())

@@ -7,6 +7,8 @@ class Action(StrEnum):
     # Site (no target)
     CREATE_SPACE = "create_space"
     MANAGE_USERS = "manage_users"  # the admin pages: accounts, the list of verified labels
+    # Watched words (target: a Space for its own list, None for the site-wide list)
+    MANAGE_WATCHED_WORDS = "manage_watched_words"
     # A space (target: Space)
     SEE_SPACE = "see_space"  # know it exists: its name, description, rules, join control
     READ_SPACE = "read_space"  # its threads and posts
@@ -37,6 +39,7 @@ class Action(StrEnum):
     EDIT_POST = "edit_post"
     DELETE_POST = "delete_post"
     VIEW_REVISIONS = "view_revisions"
+    FLAG_POST = "flag_post"  # report it to the space's moderators
 
 
 # Actions on the viewer's own words, which outlast their access to the space: someone who left,

@@ -49,7 +49,14 @@ LOCKED = Reason("locked", "This thread is locked: it takes no new replies.")
 POST_GONE = Reason(
     "post_gone", "That post was deleted or removed, so it takes no replies or edits."
 )
+POST_WAITING = Reason(
+    "post_waiting", "That post is waiting for a moderator: it takes replies once approved."
+)
 NOT_AUTHOR = Reason("not_author", "Only the post's author can do that.")
+OWN_POST = Reason("own_post", "You cannot report your own post.")
+NOT_REPORTABLE = Reason(
+    "not_reportable", "This post cannot be reported: it is waiting for review, removed or deleted."
+)
 RULES_NOT_ACCEPTED = Reason(
     "rules_not_accepted",
     "This space's rules have changed since you joined. Please read them and tick the box to "

@@ -304,9 +304,30 @@ def _revisions_of_undeleted_post(viewer: User, post: Post) -> Reason | None:
     return refusals.NOT_AUTHOR
 
 
+def _flag_post(viewer: User, post: Post) -> Reason | None:
+    # A muted member may still report: muting stops their posting, not their reading.
+    if reason := _may_post_in(viewer, _space_of(post)):
+        return reason
+    if is_author(viewer, post):
+        return refusals.OWN_POST
+    if post.status not in (PostStatus.VISIBLE, PostStatus.HIDDEN):
+        return refusals.NOT_REPORTABLE
+    return None
+
+
+# Watched words.
+
+
+def _manage_watched_words(viewer: User, space: Space | None) -> Reason | None:
+    if space is None:  # the site-wide list
+        return _unless_site_admin(viewer)
+    return _staff_of_space(viewer, space)
+
+
 RULES: dict[Action, Callable[[User, object], Reason | None]] = {
     Action.CREATE_SPACE: _unless_site_admin,
     Action.MANAGE_USERS: _unless_site_admin,
+    Action.MANAGE_WATCHED_WORDS: _manage_watched_words,
     Action.SEE_SPACE: _see_space,
     Action.READ_SPACE: _read_space,
     Action.JOIN_SPACE: _join_open_space,
@@ -332,4 +353,5 @@ RULES: dict[Action, Callable[[User, object], Reason | None]] = {
     Action.EDIT_POST: _edit_own_post,
     Action.DELETE_POST: _delete_own_post,
     Action.VIEW_REVISIONS: _revisions_of_undeleted_post,
+    Action.FLAG_POST: _flag_post,
 }

@@ -225,9 +225,9 @@ class SettingsForm(Form):
             },
         ),
         default=Premoderation.OFF.value,
-        # Said plainly until the moderation queue exists: nobody could approve a held post.
-        description="Not applied yet: until the moderation queue arrives, every post appears at "
-        "once. The choice is kept and takes effect then.",
+        description="A post that waits is seen only by its author and the space's moderators "
+        "until a moderator approves it in the queue; replies, counts and last activity move "
+        "then. Moderators' and owners' own posts never wait.",
     )
     slow_mode_seconds = IntegerField(
         "Slow mode (seconds)",
@@ -241,8 +241,9 @@ class SettingsForm(Form):
         "Flags that hide a post",
         validators=[InputRequired(message="Please give a number of flags.")],
         default=3,
-        description="Flags from this many different members will hide a post until it is "
-        "reviewed. Not applied yet: posts cannot be reported until the moderation queue arrives.",
+        description="When this many different members have reported a post, it is hidden from "
+        "everyone but its author and the moderators, and goes to the top of the queue, until a "
+        "moderator decides.",
     )
 
     def __init__(self, *args, **kwargs):

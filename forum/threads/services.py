@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
 
-from forum import identity, limits, markup, policy
+from forum import identity, limits, markup, policy, screening
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.models import (
@@ -42,6 +42,18 @@ NEW_ACCOUNT_AGE = timedelta(days=1)
 
 class PostingError(DomainError):
     """A post was refused; the message says why, and the form keeps what the person wrote."""
+
+
+def _screened(user: User, space: Space, texts, editing: Post | None = None) -> screening.Verdict:
+    """Moderation's verdict on the post (watched words, premoderation); a refusal names the
+    phrase, before anything is written."""
+    verdict = screening.judge(user, space, texts, editing)
+    if verdict.blocked_by is not None:
+        raise PostingError(
+            f"Your post contains “{verdict.blocked_by}”, which is not allowed here. Nothing "
+            "was posted; your text is kept below."
+        )
+    return verdict
 
 
 def clean_body(body: str) -> str:
@@ -78,6 +90,11 @@ class Draft:
     kind: PersonaKind
     body: str
     content_warning: str | None
+    verdict: screening.Verdict = screening.Verdict()
+
+    @property
+    def status(self) -> PostStatus:
+        return PostStatus.PENDING if self.verdict.held else PostStatus.VISIBLE
 
 
 def _persona_kind(space: Space, kind: str) -> PersonaKind:
@@ -139,17 +156,20 @@ def _accepted(
     accept_rules,
     new_thread: bool,
     confirm_named: bool = False,
+    title: str = "",
 ) -> tuple[Draft, Persona]:
     """Every check a post needs after the policy's, in the order people fix them, with the rate
     limit spent last; then the post's first writes: the rules accepted with it, and the persona
     on first use."""
     body, content_warning = clean_body(body), clean_content_warning(content_warning)
-    draft = Draft(_persona_kind(space, kind), body, content_warning)
-    _check_named_is_chosen(user, space, draft.kind, confirm_named)
+    kind = _persona_kind(space, kind)
+    _check_named_is_chosen(user, space, kind, confirm_named)
     membership = policy.active_membership(user, space)
     if not accept_rules and not membership.has_accepted_current_rules(space):
         raise Refusal(refusals.RULES_NOT_ACCEPTED)
     _check_slow_mode(user, space)
+    verdict = _screened(user, space, [title, body, content_warning or ""])
+    draft = Draft(kind, body, content_warning, verdict)
     _spend_budget(user, new_thread=new_thread)
     membership.rules_version_accepted = max(
         membership.rules_version_accepted or 0, space.rules_version
@@ -168,7 +188,7 @@ def _new_post(thread: Thread, parent: Post | None, persona: Persona, draft: Draf
         body_html=markup.render(draft.body),
         render_version=markup.RENDER_VERSION,
         content_warning=draft.content_warning,
-        status=PostStatus.VISIBLE,
+        status=draft.status,
     )
     db.session.add(post)
     db.session.flush()  # the id is part of the path
@@ -191,7 +211,7 @@ def start_thread(
     policy.require(user, Action.START_THREAD, space)
     title = clean_title(title)
     draft, persona = _accepted(
-        user, space, body, kind, content_warning, accept_rules, True, confirm_named
+        user, space, body, kind, content_warning, accept_rules, True, confirm_named, title
     )
     now = utcnow()
     thread = Thread(
@@ -199,13 +219,16 @@ def start_thread(
         persona_id=persona.id,
         title=title,
         content_warning=draft.content_warning,
+        status=draft.status,  # a held first post holds its thread
         created_at=now,
         last_activity_at=now,
     )
     db.session.add(thread)
     db.session.flush()
-    _new_post(thread, None, persona, draft)
-    space.last_activity_at = now
+    post = _new_post(thread, None, persona, draft)
+    if not draft.verdict.held:  # a held thread moves its space when it is published
+        space.last_activity_at = now
+    screening.file(post, draft.verdict)
     db.session.flush()
     return thread
 
@@ -227,22 +250,26 @@ def post_reply(
     policy.require(user, Action.READ_POST, parent)
     if parent.status in GONE_STATUSES:
         raise Refusal(refusals.POST_GONE)
+    if parent.status == PostStatus.PENDING:
+        raise Refusal(refusals.POST_WAITING)
     draft, persona = _accepted(
         user, space, body, kind, content_warning, accept_rules, False, confirm_named
     )
     while parent.depth >= MAX_DEPTH:
         parent = db.session.get(Post, parent.parent_id)
     post = _new_post(thread, parent, persona, draft)
-    now = utcnow()
-    # One statement, so two replies at once both count.
-    db.session.execute(
-        update(Thread)
-        .where(Thread.id == thread.id)
-        .values(reply_count=Thread.reply_count + 1, last_activity_at=now)
-    )
-    space.last_activity_at = now
-    db.session.flush()
-    db.session.refresh(thread)
+    if not draft.verdict.held:  # a held reply counts when it is published (publish_post)
+        now = utcnow()
+        # One statement, so two replies at once both count.
+        db.session.execute(
+            update(Thread)
+            .where(Thread.id == thread.id)
+            .values(reply_count=Thread.reply_count + 1, last_activity_at=now)
+        )
+        space.last_activity_at = now
+        db.session.flush()
+        db.session.refresh(thread)
+    screening.file(post, draft.verdict)
     return post
 
 
@@ -293,6 +320,8 @@ def edit_post(
     )
     if unchanged:
         return False
+    space = db.session.get(Space, post.space_id)
+    verdict = _screened(user, space, [title or "", body, content_warning or ""], post)
     limits.EDIT.spend(f"user:{user.id}")
     db.session.add(
         PostRevision(
@@ -310,8 +339,25 @@ def edit_post(
     if thread is not None:
         thread.title = title or thread.title
         thread.content_warning = content_warning
+    if verdict.held:
+        _hold_again(post, thread)
+    screening.file(post, verdict)
     db.session.flush()
     return True
+
+
+def _hold_again(post: Post, thread: Thread | None) -> None:
+    """Take a published post back to waiting for approval: it leaves the lists and counts it
+    was in until publish_post() puts it back."""
+    post.status = PostStatus.PENDING
+    if thread is not None:  # the first post: its thread waits with it
+        thread.status = PostStatus.PENDING
+    else:
+        db.session.execute(
+            update(Thread)
+            .where(Thread.id == post.thread_id)
+            .values(reply_count=Thread.reply_count - 1)
+        )
 
 
 def delete_post(user: User, post: Post) -> None:

@@ -48,6 +48,7 @@ class PostView:
     can_reply: bool = False
     can_edit: bool = False
     can_delete: bool = False
+    can_flag: bool = False
     children: list["PostView"] = field(default_factory=list)
     # Replies below the depth cap: "continue this thread" links to them.
     has_hidden_replies: bool = False
@@ -111,6 +112,7 @@ class PostLinks:
         self.edit = self._pattern("threads.edit")
         self.delete = self._pattern("threads.delete")
         self.revisions = self._pattern("threads.revisions")
+        self.flag = self._pattern("moderation.flag_post")
         self.branch = self._pattern("threads.branch", slug=slug, thread_public_id=thread_public_id)
 
     @classmethod
@@ -275,6 +277,8 @@ def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[Po
                 # The row has what the policy reads of a post: status, persona, thread, space.
                 view.can_edit = policy.can(viewer, Action.EDIT_POST, row)
                 view.can_delete = policy.can(viewer, Action.DELETE_POST, row)
+            elif row.shows_body and viewer.is_authenticated:
+                view.can_flag = policy.can(viewer, Action.FLAG_POST, row)
         views[row.id] = view
         if parent is None:
             roots.append(view)

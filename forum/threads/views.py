@@ -8,7 +8,7 @@ from forum import headers, identity, policy
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.forms import ConfirmForm, confirm_form_for_viewer, refuse
-from forum.models import IdentityMode, PersonaKind, PostRevision, Space, Thread
+from forum.models import IdentityMode, PersonaKind, PostRevision, PostStatus, Space, Thread
 from forum.pagination import page_number, paginate
 from forum.policy import Action, get_post_or_404, get_space_or_404, get_thread_or_404
 from forum.threads import forms, header, queries, services, trees
@@ -58,6 +58,19 @@ def _reply_form(space: Space) -> forms.ReplyForm:
     form = forms.ReplyForm(formdata=None)
     form.offer_identities(space, _own_handles(space), current_user.username)
     return form
+
+
+def _say_if_held(status: PostStatus, edited: bool = False) -> bool:
+    """Tell the author their post waits for a moderator, when it does."""
+    if status != PostStatus.PENDING:
+        return False
+    done = "Your post is updated, and it" if edited else "Your post is saved, but it"
+    flash(
+        f"{done} waits for a moderator's approval: until then only you and the space's "
+        "moderators can see it.",
+        "info",
+    )
+    return True
 
 
 def _refused(form, error: DomainError) -> tuple[int, dict]:
@@ -143,6 +156,7 @@ def new_thread(slug):
             status, extra_headers = _refused(form, error)
         else:
             db.session.commit()
+            _say_if_held(thread.status)
             return redirect(
                 url_for("threads.thread", slug=space.slug, thread_public_id=thread.public_id)
             )
@@ -173,6 +187,7 @@ def reply(post_public_id):
             status, extra_headers = _refused(form, error)
         else:
             db.session.commit()
+            _say_if_held(post.status)
             return redirect(url_for("threads.permalink", post_public_id=post.public_id))
     elif form.is_submitted():
         status = 400
@@ -217,7 +232,8 @@ def edit(post_public_id):
             status, extra_headers = _refused(form, error)
         else:
             db.session.commit()
-            flash("Your post is updated.", "success")
+            if not _say_if_held(post.status, edited=True):
+                flash("Your post is updated.", "success")
             return redirect(url_for("threads.permalink", post_public_id=post.public_id))
     elif form.is_submitted():
         status = 400

@@ -48,6 +48,9 @@ SPACE_TABLE = {
     (Action.ACCEPT_RULES, "labelled"): {"owner", "moderator", "member"},
     (Action.CREATE_SPACE, None): {"admin"},
     (Action.MANAGE_USERS, None): {"admin"},
+    (Action.MANAGE_WATCHED_WORDS, "members"): STAFF,
+    (Action.MANAGE_WATCHED_WORDS, "labelled"): STAFF,
+    (Action.MANAGE_WATCHED_WORDS, None): {"admin"},
 }
 
 # (action, role of the member acted on) -> the viewers who may act on them.
@@ -83,6 +86,14 @@ THREAD_TABLE = {
     (Action.VIEW_REVISIONS, "open"): STAFF | {"member"},
     (Action.VIEW_REVISIONS, "removed"): STAFF | {"member"},
     (Action.VIEW_REVISIONS, "deleted"): set(),
+    # Reported by anyone who may post there but its author; a post hidden by reports still
+    # takes more; one waiting, removed or deleted takes none.
+    (Action.FLAG_POST, "open"): STAFF,
+    (Action.FLAG_POST, "hidden"): STAFF,
+    (Action.FLAG_POST, "locked"): STAFF,
+    (Action.FLAG_POST, "pending"): set(),
+    (Action.FLAG_POST, "removed"): set(),
+    (Action.FLAG_POST, "deleted"): set(),
 }
 
 
@@ -151,7 +162,7 @@ def test_actions_on_threads_and_posts(access_world, action, state):
     )
     post = db.session.scalar(select(Post).where(Post.thread_id == thread.id))
     thread.locked = state == "locked"
-    if state in ("deleted", "pending", "removed"):
+    if state in ("deleted", "pending", "removed", "hidden"):
         post.status = thread.status = PostStatus(state)
     thread_actions = (Action.READ_THREAD, Action.REPLY, Action.LOCK_THREAD, Action.PIN_THREAD)
     target = thread if action in thread_actions else post

@@ -274,11 +274,15 @@ def test_settings_refuse_a_post_without_csrf_token(staffed, sign_in):
     assert reload_space(space.space).name == "The public circle"
 
 
-def test_settings_not_applied_yet_say_so(staffed, sign_in):
-    # Pre-moderation and the flag threshold wait for the moderation queue: the form must not
-    # promise that posts are held or hidden today.
+def test_premoderation_and_flag_threshold_say_what_they_do(staffed, sign_in):
+    # Both apply now (tests/moderation): the form says what each does, not "not applied yet".
     space = staffed("members")
     page = text(sign_in(space.owner).get(f"/s/{space.slug}/settings"))
-    for field in ("premoderation", "flag_hide_threshold"):
+    expected = {
+        "premoderation": "until a moderator approves it in the queue",
+        "flag_hide_threshold": "it is hidden from everyone but its author and the moderators",
+    }
+    for field, words in expected.items():
         help_text = page[page.index(f'id="{field}-help"') :]
-        assert "Not applied yet" in help_text[: help_text.index("</p>")], field
+        help_text = help_text[: help_text.index("</p>")]
+        assert words in help_text and "Not applied yet" not in help_text, field
