@@ -35,7 +35,9 @@ class Verdict:
 
 
 class Screener(Protocol):
-    def judge(self, user: User, space: Space, texts: Sequence[str], editing: Post | None) -> Verdict:
+    def judge(
+        self, user: User, space: Space, texts: Sequence[str], editing: Post | None
+    ) -> Verdict:
         """The verdict on what the user is posting (title, body, content warning), or on an
         edit of `editing`, read before the edit changes it. Only a new post, or an edit of a
         visible one, is held."""
@@ -63,9 +65,7 @@ def _screener() -> Screener:
     return current_app.extensions.get(_EXTENSION) or PublishEverything()
 
 
-def judge(
-    user: User, space: Space, texts: Sequence[str], editing: Post | None = None
-) -> Verdict:
+def judge(user: User, space: Space, texts: Sequence[str], editing: Post | None = None) -> Verdict:
     """The verdict on a new post, or an edit of `editing`, before anything is written."""
     return _screener().judge(user, space, texts, editing)
 

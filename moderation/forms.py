@@ -55,11 +55,11 @@ class FlagForm(Form):
 
     reason = RadioField(
         "Why are you reporting this post?",
-        choices=[
-            (reason.value, words)
+        choices={
+            reason.value: words
             for reason, words in FLAG_REASON_WORDS.items()
             if reason != FlagReason.WATCHED_WORD
-        ],
+        },
         validators=[DataRequired(message="Please choose why you are reporting this post.")],
     )
     note = TextAreaField(
@@ -97,6 +97,6 @@ class WatchedWordForm(Form):
     )
     action = SelectField(
         "What happens to a post that contains it",
-        choices=[(action.value, words) for action, words in WATCH_ACTION_WORDS.items()],
+        choices={action.value: words for action, words in WATCH_ACTION_WORDS.items()},
         default=WatchAction.HOLD.value,
     )

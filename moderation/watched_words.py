@@ -37,7 +37,9 @@ def add_watched_word(actor: User, space: Space | None, phrase: str, action: str)
         raise WatchedWordError(f"Please keep it under {PHRASE_MAX_LENGTH} characters.")
     folded = words.fold(phrase)
     if not folded:
-        raise WatchedWordError("That has no letters or digits to match: posts are matched word by word.")
+        raise WatchedWordError(
+            "That has no letters or digits to match: posts are matched word by word."
+        )
     if len(folded) > PHRASE_MAX_LENGTH:
         raise WatchedWordError(f"Please keep it under {PHRASE_MAX_LENGTH} characters.")
     try:
@@ -81,9 +83,7 @@ def _duplicate(phrase: str, same: WatchedWord | None) -> WatchedWordError:
 def remove_watched_word(actor: User, space: Space | None, word_id: int) -> WatchedWord:
     """Stop watching a word of the space's list (None: the site's)."""
     policy.require(actor, Action.MANAGE_WATCHED_WORDS, space)
-    word = db.session.scalar(
-        select(WatchedWord).where(_in_list(space), WatchedWord.id == word_id)
-    )
+    word = db.session.scalar(select(WatchedWord).where(_in_list(space), WatchedWord.id == word_id))
     if word is None:
         raise WatchedWordError("That word is not on this list (any more).", status=404)
     audit.record(

@@ -20,9 +20,7 @@ def _list_page(space: Space | None, here: str):
     status = 200
     if form.validate_on_submit():
         try:
-            word = service.add_watched_word(
-                current_user, space, form.phrase.data, form.action.data
-            )
+            word = service.add_watched_word(current_user, space, form.phrase.data, form.action.data)
         except DomainError as error:
             status = refuse(form, error)
         else:
