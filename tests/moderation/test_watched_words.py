@@ -263,7 +263,10 @@ def test_the_strongest_action_wins(space):
         start_thread(space.member, space.space, body="cash, meet up, kill")
 
 
-def test_site_wide_and_the_spaces_own_words_apply_but_not_another_spaces(space, make_space, admin):
+def test_site_wide_and_the_spaces_own_words_apply_but_not_another_spaces(
+    app, space, make_space, admin
+):
+    app.config["RATELIMIT_NEW_THREAD_NEW_ACCOUNT"] = "5 per hour"
     other = make_space("other-circle", space.owner)
     watch(None, "scam", "hold", by=admin)
     add_watched_word(space.owner, other, "garden", "hold")
