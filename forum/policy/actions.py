@@ -7,6 +7,7 @@ class Action(StrEnum):
     # Site (no target)
     CREATE_SPACE = "create_space"
     MANAGE_USERS = "manage_users"  # the admin pages: accounts, the list of verified labels
+    VIEW_QUEUE = "view_queue"  # the moderation queue at /mod: staff of a space, site admins
     # A space (target: Space)
     SEE_SPACE = "see_space"  # know it exists: its name, description, rules, join control
     READ_SPACE = "read_space"  # its threads and posts
@@ -37,6 +38,9 @@ class Action(StrEnum):
     EDIT_POST = "edit_post"
     DELETE_POST = "delete_post"
     VIEW_REVISIONS = "view_revisions"
+    # Decide about a post (approve, remove, sanction its persona's member): its space's staff,
+    # and site admins, who read a closed space's posts only through the queue.
+    MODERATE_POST = "moderate_post"
 
 
 # Actions on the viewer's own words, which outlast their access to the space: someone who left,

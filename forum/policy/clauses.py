@@ -6,9 +6,18 @@ Each clause is built once per shape, with the viewer's id and label as bound par
 
 from functools import cache
 
-from sqlalchemy import ColumnElement, bindparam, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select, true
 
-from forum.models import Membership, MembershipStatus, Role, Space, User, Visibility
+from forum.models import (
+    Membership,
+    MembershipStatus,
+    PersonaSanction,
+    Role,
+    Space,
+    User,
+    Visibility,
+)
+from forum.models.types import UTCDateTime, utcnow
 from forum.policy.rules import is_site_admin
 
 
@@ -16,7 +25,19 @@ def viewer_parameters(viewer: User) -> dict:
     """The bound parameters of the clauses below (and of identity.authors' columns)."""
     if not viewer.is_authenticated:
         return {}
-    return {"viewer_id": viewer.id, "viewer_label": viewer.label}
+    # The time decides whether a persona ban has lapsed (Membership.sanction_now()).
+    return {"viewer_id": viewer.id, "viewer_label": viewer.label, "now": utcnow()}
+
+
+def _not_persona_banned():
+    return or_(
+        Membership.persona_sanction.is_(None),
+        Membership.persona_sanction != PersonaSanction.BANNED,
+        and_(
+            Membership.persona_sanction_until.is_not(None),
+            Membership.persona_sanction_until <= bindparam("now", type_=UTCDateTime),
+        ),
+    )
 
 
 @cache
@@ -27,6 +48,7 @@ def _space_ids(staff: bool = False):
         Membership.status == MembershipStatus.ACTIVE,
         # NULL when the viewer holds no label: only spaces that require none.
         or_(Space.required_label.is_(None), Space.required_label == bindparam("viewer_label")),
+        _not_persona_banned(),
     ]
     if staff:
         conditions.append(Membership.role.in_([Role.MODERATOR, Role.OWNER]))

@@ -48,6 +48,8 @@ SPACE_TABLE = {
     (Action.ACCEPT_RULES, "labelled"): {"owner", "moderator", "member"},
     (Action.CREATE_SPACE, None): {"admin"},
     (Action.MANAGE_USERS, None): {"admin"},
+    # Staff of any space (here: of all of them) and site admins; members are refused.
+    (Action.VIEW_QUEUE, None): STAFF | {"admin"},
 }
 
 # (action, role of the member acted on) -> the viewers who may act on them.
@@ -83,6 +85,10 @@ THREAD_TABLE = {
     (Action.VIEW_REVISIONS, "open"): STAFF | {"member"},
     (Action.VIEW_REVISIONS, "removed"): STAFF | {"member"},
     (Action.VIEW_REVISIONS, "deleted"): set(),
+    # Site admins decide about posts of every space: the queue is where they read them.
+    (Action.MODERATE_POST, "open"): STAFF | {"admin"},
+    (Action.MODERATE_POST, "pending"): STAFF | {"admin"},
+    (Action.MODERATE_POST, "removed"): STAFF | {"admin"},
 }
 
 
