@@ -91,6 +91,12 @@ def staff_spaces_condition(signed_in: bool, space_id_column) -> ColumnElement[bo
     return space_id_column.in_(_space_ids(staff=True)) if signed_in else false()
 
 
+def staff_somewhere_condition() -> ColumnElement[bool]:
+    """SQL truth: the viewer runs at least one space (the VIEW_QUEUE rule, but for site admins),
+    with the viewer as parameters."""
+    return _space_ids(staff=True).exists()
+
+
 def readable_spaces_clause(viewer: User) -> ColumnElement[bool]:
     """A WHERE clause selecting the spaces whose threads the viewer may read (READ_SPACE)."""
     if not viewer.is_authenticated:
