@@ -1,4 +1,4 @@
-"""Deciding a queue item: approve, remove, mute or ban the member behind the persona, lock, escalate.
+"""Deciding a queue item: approve, remove, mute or ban the persona's member, lock, escalate.
 
 `decide()` is the one use case: it checks the policy and the item, then settles the item with
 one conditional UPDATE (moderation/items.settle), so of two moderators deciding at the same
@@ -265,7 +265,9 @@ def _sanction(membership: Membership, choice: Choice, public_reason: str) -> Non
     ):
         return  # a mute does not shorten a ban in force
     membership.persona_sanction = (
-        PersonaSanction.MUTED if choice.decision == Decision.REMOVE_AND_MUTE else PersonaSanction.BANNED
+        PersonaSanction.MUTED
+        if choice.decision == Decision.REMOVE_AND_MUTE
+        else PersonaSanction.BANNED
     )
     membership.persona_sanction_until = (
         None if choice.days is None else utcnow() + timedelta(days=choice.days)
@@ -293,8 +295,10 @@ def _escalate(actor, item, space, persona, post, thread, note) -> ModAction:
     )
     db.session.refresh(item)
     if escalated.rowcount != 1:
-        raise AlreadyDecided() if not item.is_open else ModerationError(
-            "This item is already with the site admins.", status=409
+        raise (
+            AlreadyDecided()
+            if not item.is_open
+            else ModerationError("This item is already with the site admins.", status=409)
         )
     return audit.record(
         actor,

@@ -1,8 +1,16 @@
 """The queue's pages: the list at /mod, an item's page (opening it claims it), and deciding
 about any post of a space one moderates from its thread."""
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request
-from flask import url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 

@@ -14,8 +14,8 @@ from forum.policy.actions import Action
 from forum.policy.clauses import (
     readable_spaces_clause,
     readable_spaces_condition,
-    staff_spaces_clause,
     staff_somewhere_condition,
+    staff_spaces_clause,
     staff_spaces_condition,
     viewer_parameters,
     visible_spaces_clause,

@@ -39,8 +39,12 @@ def test_two_concurrent_decisions_settle_once(staffed, sign_in, make_user, add_m
     winner = statuses.index(302)
     decided = reload(QueueItem, item.id)
     assert decided.decision == choices[winner]["decision"]
-    assert db.session.scalar(select(func.count()).select_from(ModAction).where(
-        ModAction.target_post_id == post.id)) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(ModAction).where(ModAction.target_post_id == post.id)
+        )
+        == 1
+    )
     # A removal tells the author; so does approving a post they saw hidden.
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
     expected = PostStatus.REMOVED if winner == 0 else PostStatus.VISIBLE

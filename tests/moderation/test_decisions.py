@@ -52,8 +52,12 @@ def entries(space, action):
 
 def test_remove_with_a_reason_tells_the_author(world, sign_in):
     response = decide(
-        sign_in(world.moderator), world.item, decision="remove", reason="harassment",
-        reason_text="Name-calling.", note="Third time this week.",
+        sign_in(world.moderator),
+        world.item,
+        decision="remove",
+        reason="harassment",
+        reason_text="Name-calling.",
+        note="Third time this week.",
     )
     assert response.status_code == 302
     post = reload(Post, world.post.id)
@@ -74,7 +78,9 @@ def test_the_author_reads_their_removed_post_with_the_reason(world, sign_in):
     page = text(sign_in(world.member).get(f"/p/{world.post.public_id}", follow_redirects=True))
     assert "You are all idiots." in page
     assert 'Reason: <span dir="auto">Breaks the space\'s rules</span>' in page
-    bystander = text(sign_in(world.reporters[0]).get(f"/p/{world.post.public_id}", follow_redirects=True))
+    bystander = text(
+        sign_in(world.reporters[0]).get(f"/p/{world.post.public_id}", follow_redirects=True)
+    )
     assert "You are all idiots." not in bystander
     assert "Breaks the space's rules" not in bystander
 
@@ -201,8 +207,9 @@ def test_escalate_keeps_the_item_open_for_the_site_admins(world, sign_in, admin_
     assert reload(Post, world.post.id).status == PostStatus.REMOVED
 
 
-def test_a_decided_item_answers_already_decided_and_changes_nothing(world, sign_in, make_user,
-                                                                    add_member):
+def test_a_decided_item_answers_already_decided_and_changes_nothing(
+    world, sign_in, make_user, add_member
+):
     other = make_user("second_mod")
     add_member(world.space, other, Role.MODERATOR)
     first, second = sign_in(world.moderator), sign_in(other)
@@ -234,8 +241,9 @@ def test_a_double_submit_decides_once(world, sign_in):
 
 @pytest.mark.parametrize("role", [Role.MODERATOR, Role.OWNER])
 @pytest.mark.parametrize("decision", ["remove_and_mute", "ban"])
-def test_a_sanction_on_staff_is_refused_with_a_way_forward(staffed, sign_in, make_user, role,
-                                                          decision):
+def test_a_sanction_on_staff_is_refused_with_a_way_forward(
+    staffed, sign_in, make_user, role, decision
+):
     space = staffed("public")
     author = space.owner if role == Role.OWNER else make_user("fellow_mod")
     if role == Role.MODERATOR:
@@ -265,14 +273,17 @@ def test_moderate_link_on_posts_opens_the_decision_page(world, sign_in):
     moderator = sign_in(world.moderator)
     thread_page = text(moderator.get(f"/s/{world.slug}/t/{world.thread.public_id}"))
     assert f"/p/{calm.public_id}/moderate" in thread_page
-    member_page = text(sign_in(world.reporters[0]).get(f"/s/{world.slug}/t/{world.thread.public_id}"))
+    member_page = text(
+        sign_in(world.reporters[0]).get(f"/s/{world.slug}/t/{world.thread.public_id}")
+    )
     assert "/moderate" not in member_page
     # A post with an open item: its page.
     response = moderator.get(f"/p/{world.post.public_id}/moderate")
     assert response.headers["Location"].endswith(f"/mod/items/{world.item.id}")
     # A post with none: deciding opens a review item and decides it at once.
     response = moderator.submit(
-        f"/p/{calm.public_id}/moderate", {"decision": "remove", "reason": "off_topic"},
+        f"/p/{calm.public_id}/moderate",
+        {"decision": "remove", "reason": "off_topic"},
         action=f"/p/{calm.public_id}/moderate",
     )
     assert response.status_code == 302

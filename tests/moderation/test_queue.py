@@ -109,9 +109,9 @@ def test_being_reviewed_shows_when_another_moderator_holds_an_item(
 
 
 def test_the_header_counts_waiting_items_for_moderators_only(two_spaces, sign_in, admin_client):
-    assert "Moderation <span class=\"badge\">1<" in text(sign_in(two_spaces.moderator).get("/"))
+    assert 'Moderation <span class="badge">1<' in text(sign_in(two_spaces.moderator).get("/"))
     admin_page = text(admin_client.get("/"))
-    assert "Moderation <span class=\"badge\">2<" in admin_page
+    assert 'Moderation <span class="badge">2<' in admin_page
     assert 'href="/admin"' in admin_page
     member_page = text(sign_in(two_spaces.member).get("/"))
     assert 'href="/mod"' not in member_page and 'href="/admin"' not in member_page
