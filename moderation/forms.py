@@ -7,10 +7,19 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forum.forms import Form
-from forum.models import FlagReason, WatchAction
+from forum.models import Decision, FlagReason, WatchAction
 from forum.models.flag import FLAG_NOTE_MAX_LENGTH, FLAG_REASON_WORDS
 from forum.models.mod_action import REASON_MAX_LENGTH
 from forum.models.watched_word import PHRASE_MAX_LENGTH
+from moderation.decisions import (
+    BAN_DAYS,
+    MUTE_DAYS,
+    NOTE_MAX_LENGTH,
+    PUBLIC_REASONS,
+    REASON_TEXT_MAX_LENGTH,
+    Choice,
+)
+from moderation.queue import KIND_WORDS
 
 REASON_REQUIRED = "Please give a reason: the member is told it."
 
@@ -99,4 +108,89 @@ class WatchedWordForm(Form):
         "What happens to a post that contains it",
         choices={action.value: words for action, words in WATCH_ACTION_WORDS.items()},
         default=WatchAction.HOLD.value,
+def _days(days: int | None) -> str:
+    if days is None:
+        return "Permanently"
+    return "1 day" if days == 1 else f"{days} days"
+
+
+class DecisionForm(Form):
+    """A decision on a queue item: what, the public reason the author reads, a private note."""
+
+    decision = RadioField(
+        "Decision",
+        choices={
+            "approve": "Approve: the post stays or becomes visible; reports are dismissed",
+            "remove": "Remove the post",
+            "remove_and_mute": "Remove the post and mute its author in this space",
+            "ban": "Remove the post and ban its author from this space",
+            "lock": "Approve the post and lock its thread",
+            "escalate": "Escalate to the site admins",
+        },
+        validators=[DataRequired(message="Please choose a decision.")],
+    )
+    reason = SelectField(
+        "Public reason",
+        choices={"": "(none)", **PUBLIC_REASONS},
+        default="",
+        description="Needed to remove a post: its author is told it, and it goes in the mod log.",
+    )
+    reason_text = StringField(
+        "Explanation for the author (optional)",
+        validators=[
+            Length(
+                max=REASON_TEXT_MAX_LENGTH,
+                message=f"Please keep the explanation under {REASON_TEXT_MAX_LENGTH} characters.",
+            )
+        ],
+    )
+    mute_days = SelectField(
+        "Mute for", choices={str(days): _days(days) for days in MUTE_DAYS}, default="7"
+    )
+    ban_days = SelectField(
+        "Ban for",
+        choices={str(days) if days else "permanent": _days(days) for days in BAN_DAYS},
+        default="7",
+    )
+    note = TextAreaField(
+        "Private note for the space's moderators (optional)",
+        validators=[
+            Length(
+                max=NOTE_MAX_LENGTH,
+                message=f"Please keep the note under {NOTE_MAX_LENGTH} characters.",
+            )
+        ],
+    )
+
+    def choice(self) -> Choice:
+        """The decision as the use case takes it."""
+        decision = Decision(self.decision.data)
+        days = None
+        if decision == Decision.REMOVE_AND_MUTE:
+            days = int(self.mute_days.data)
+        elif decision == Decision.BAN and self.ban_days.data != "permanent":
+            days = int(self.ban_days.data)
+        return Choice(
+            decision=decision,
+            reason=self.reason.data or "",
+            reason_text=self.reason_text.data or "",
+            note=self.note.data or "",
+            days=days,
+        )
+
+
+class QueueFilterForm(Form):
+    """The queue's filters, read from the URL and checked against their choices."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    space = SelectField("Space", choices={"": "All spaces"}, default="")
+    kind = SelectField(
+        "Kind", choices={"": "All kinds", **{k.value: w for k, w in KIND_WORDS.items()}}, default=""
+    )
+    reason = SelectField(
+        "Reason reported",
+        choices={"": "Any reason", **{r.value: w for r, w in FLAG_REASON_WORDS.items()}},
+        default="",
     )

@@ -31,16 +31,17 @@ from weakref import WeakKeyDictionary
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from forum import labels
 from forum.extensions import db
 from forum.limits import current_limiter
-from forum.models import BrowserSession, IdentityMode, Post, Role, User
+from forum.models import BrowserSession, IdentityMode, Post, QueueItem, QueueKind, Role, User
 from forum.spaces.invitations import create_invitation
 from forum.spaces.loosening import pending_changes
 from forum.spaces.settings import current_settings, update_space_settings
 from forum.threads.services import edit_post
+from moderation.items import open_item_for
 from tests import factories
 from tests.factories import PASSWORD
 from tests.leaks.conftest import own_app
@@ -94,6 +95,7 @@ MADE_UP = {
     "user": 987654,
     "username": "nobody_by_that_name",
     "session": "no-such-session",
+    "item": 987654,
 }
 OBJECTS_OF_A_SPACE = ("thread", "post", "member", "request", "invitation", "token", "change")
 
@@ -129,6 +131,8 @@ class Route:
     not_for: tuple[str, ...] = ()  # readers of the space whom the route still refuses
     not_for_methods: tuple[str, ...] = GET_POST  # by which methods it refuses them
     refused_with: tuple[int, ...] = (403, 404)  # and how
+    # Opening it claims a queue item for the staff who may decide it (moderation/items.claim).
+    claims_on_open: bool = False
 
     def url(self, values: dict) -> str:
         return self.path.format_map(values)
@@ -252,6 +256,8 @@ ROUTES: dict[str, Route] = {
     ),
     # Site administration
     "admin.index": Route("/admin", GET, A.SITE_ADMINS, sign_in=True),
+    # Staff of any space and site admins; anyone else signed in is refused (403).
+    "moderation.queue_list": Route("/mod", GET, A.ACCOUNT, sign_in=True),
     "admin.add_label": Route(
         "/admin/labels", POST, A.SITE_ADMINS, sign_in=True, actor="admin", data={"name": "Nurse"}
     ),
@@ -406,6 +412,26 @@ ROUTES: dict[str, Route] = {
         sign_in=True,
         actor="moderator",
         not_for=("bystander",),
+    ),
+    "moderation.moderate_post": Route(
+        "/p/{post}/moderate",
+        GET_POST,
+        A.SPACE_STAFF,
+        sign_in=True,
+        actor="moderator",
+        data={"decision": "approve"},
+        not_for=("bystander", "author"),
+    ),
+    "moderation.item": Route(
+        "/mod/items/{item}",
+        GET_POST,
+        A.SPACE_STAFF,
+        sign_in=True,
+        actor="moderator",
+        data={"decision": "approve"},
+        not_for=("bystander", "author"),
+        refused_with=(404,),
+        claims_on_open=True,
     ),
     "moderation.pin_thread": Route(
         "/s/{slug}/t/{thread}/pin",
@@ -562,6 +588,7 @@ def populate_space(route_world: World, kind: str) -> None:
     thread = factories.start_thread(owner, space, title=f"A thread of the {kind} space")
     reply = factories.reply(people["author"], factories.first_post(thread), "The reply.")
     edit_post(people["author"], reply, body="The reply, edited once.")  # so it has a revision
+    item = open_item_for(reply, QueueKind.FLAGGED)  # a report of the reply waits in the queue
     invitation = create_invitation(owner, space, expires_in=timedelta(days=7), max_uses=5)
     # The rules change after everyone joined: accepting them is a change a member may make.
     update_space_settings(
@@ -582,6 +609,7 @@ def populate_space(route_world: World, kind: str) -> None:
         "slug": space.slug,
         "thread": thread.public_id,
         "post": reply.public_id,
+        "item": item.id,
         "member": factories.membership_of(space, people["author"]).id,
         "request": request.id,
         "invitation": invitation.invitation.id,
@@ -774,6 +802,12 @@ def test_opening_a_page_changes_nothing(route_world, endpoint, kind):
         before = snapshot()
         response = send(route_world.client(viewer), route, "GET", values)
         assert response.status_code < 500, f"{viewer}: {text(response)}"
+        if route.claims_on_open and viewer in (who("owner", space), "admin"):
+            # Opening an item is claiming it: that write, and only that one, is its purpose.
+            claimed = changes(before, snapshot())
+            assert all(line.startswith("queue_items: ") for line in claimed), claimed
+            db.session.execute(update(QueueItem).values(claimed_by_id=None, claimed_until=None))
+            db.session.commit()
         assert_unchanged(before)
 
 

@@ -14,6 +14,7 @@ from forum.policy.actions import Action
 from forum.policy.clauses import (
     readable_spaces_clause,
     readable_spaces_condition,
+    staff_somewhere_condition,
     staff_spaces_clause,
     staff_spaces_condition,
     viewer_parameters,
@@ -64,6 +65,7 @@ __all__ = [
     "readable_spaces_condition",
     "require",
     "staff_spaces_clause",
+    "staff_somewhere_condition",
     "staff_spaces_condition",
     "unwrapped",
     "viewer_parameters",

@@ -9,6 +9,7 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"  # the admin pages: accounts, the list of verified labels
     # Watched words (target: a Space for its own list, None for the site-wide list)
     MANAGE_WATCHED_WORDS = "manage_watched_words"
+    VIEW_QUEUE = "view_queue"  # the moderation queue at /mod: staff of a space, site admins
     # A space (target: Space)
     SEE_SPACE = "see_space"  # know it exists: its name, description, rules, join control
     READ_SPACE = "read_space"  # its threads and posts
@@ -40,6 +41,9 @@ class Action(StrEnum):
     DELETE_POST = "delete_post"
     VIEW_REVISIONS = "view_revisions"
     FLAG_POST = "flag_post"  # report it to the space's moderators
+    # Decide about a post (approve, remove, sanction its persona's member): its space's staff,
+    # and site admins, who read a closed space's posts only through the queue.
+    MODERATE_POST = "moderate_post"
 
 
 # Actions on the viewer's own words, which outlast their access to the space: someone who left,

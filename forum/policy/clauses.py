@@ -6,9 +6,18 @@ Each clause is built once per shape, with the viewer's id and label as bound par
 
 from functools import cache
 
-from sqlalchemy import ColumnElement, bindparam, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select, true
 
-from forum.models import Membership, MembershipStatus, Role, Space, User, Visibility
+from forum.models import (
+    Membership,
+    MembershipStatus,
+    PersonaSanction,
+    Role,
+    Space,
+    User,
+    Visibility,
+)
+from forum.models.types import UTCDateTime, utcnow
 from forum.policy.rules import is_site_admin
 
 
@@ -16,7 +25,19 @@ def viewer_parameters(viewer: User) -> dict:
     """The bound parameters of the clauses below (and of identity.authors' columns)."""
     if not viewer.is_authenticated:
         return {}
-    return {"viewer_id": viewer.id, "viewer_label": viewer.label}
+    # The time decides whether a persona ban has lapsed (Membership.sanction_now()).
+    return {"viewer_id": viewer.id, "viewer_label": viewer.label, "now": utcnow()}
+
+
+def _not_persona_banned():
+    return or_(
+        Membership.persona_sanction.is_(None),
+        Membership.persona_sanction != PersonaSanction.BANNED,
+        and_(
+            Membership.persona_sanction_until.is_not(None),
+            Membership.persona_sanction_until <= bindparam("now", type_=UTCDateTime),
+        ),
+    )
 
 
 @cache
@@ -27,6 +48,7 @@ def _space_ids(staff: bool = False):
         Membership.status == MembershipStatus.ACTIVE,
         # NULL when the viewer holds no label: only spaces that require none.
         or_(Space.required_label.is_(None), Space.required_label == bindparam("viewer_label")),
+        _not_persona_banned(),
     ]
     if staff:
         conditions.append(Membership.role.in_([Role.MODERATOR, Role.OWNER]))
@@ -67,6 +89,12 @@ def readable_spaces_condition(signed_in: bool) -> ColumnElement[bool]:
 def staff_spaces_condition(signed_in: bool, space_id_column) -> ColumnElement[bool]:
     """True where `space_id_column` is a space the viewer runs, with the viewer as parameters."""
     return space_id_column.in_(_space_ids(staff=True)) if signed_in else false()
+
+
+def staff_somewhere_condition() -> ColumnElement[bool]:
+    """SQL truth: the viewer runs at least one space (the VIEW_QUEUE rule, but for site admins),
+    with the viewer as parameters."""
+    return _space_ids(staff=True).exists()
 
 
 def readable_spaces_clause(viewer: User) -> ColumnElement[bool]:

@@ -44,6 +44,9 @@ OWNERS_LOOSEN = Reason(
     "usernames, or change or clear the required label. Nothing was saved; ask an owner.",
 )
 NOT_YOURSELF = Reason("not_yourself", "You cannot do that to your own membership.")
+NOT_MODERATOR = Reason(
+    "not_moderator", "Only moderators of a space (and site admins) can open the moderation queue."
+)
 OUTRANKED = Reason("outranked", "You may not moderate this member.")
 LOCKED = Reason("locked", "This thread is locked: it takes no new replies.")
 POST_GONE = Reason(
@@ -72,6 +75,19 @@ def suspended(until: datetime) -> Reason:
 def banned(until: datetime | None) -> Reason:
     ending = f" until {_when(until)}" if until else ""
     return Reason("banned", f"You are banned from this space{ending}.")
+
+
+def muted(until: datetime | None) -> Reason:
+    ending = f" until {_when(until)}" if until else ""
+    return Reason("muted", f"You are muted in this space{ending}: you can read it, not post.")
+
+
+def sanction_stays(until: datetime | None) -> Reason:
+    ending = f" It ends {_when(until)}." if until else ""
+    return Reason(
+        "sanction_stays",
+        f"You cannot leave this space while a moderator's mute or ban on you is in force.{ending}",
+    )
 
 
 def label_required(label: str) -> Reason:

@@ -8,6 +8,7 @@ from forum.models import (
     JoinPolicy,
     Membership,
     MembershipStatus,
+    PersonaSanction,
     Post,
     PostStatus,
     Role,
@@ -19,7 +20,13 @@ from forum.models import (
 from forum.policy import posts, refusals
 from forum.policy.actions import Action
 from forum.policy.refusals import Reason, Refusal
-from forum.policy.viewer import has_written_in, membership_of, owns_persona, unwrapped
+from forum.policy.viewer import (
+    has_written_in,
+    membership_of,
+    memberships_of,
+    owns_persona,
+    unwrapped,
+)
 
 
 def check(viewer: User, action: Action, target: object = None) -> Reason | None:
@@ -56,7 +63,20 @@ def active_membership(viewer: User, space: Space) -> Membership | None:
     # Revoking a verified label takes away access to the spaces that require it.
     if not holds_required_label(viewer, space):
         return None
+    # A ban decided on the member's persona takes the space away like a ban, until it lapses.
+    if membership.sanction_now() == PersonaSanction.BANNED:
+        return None
     return membership
+
+
+def _persona_sanction(membership: Membership | None) -> Reason | None:
+    """The refusal of a mute or ban decided on the member's persona, while it is in force."""
+    sanction = membership.sanction_now() if membership is not None else None
+    if sanction == PersonaSanction.BANNED:
+        return refusals.banned(membership.persona_sanction_until)
+    if sanction == PersonaSanction.MUTED:
+        return refusals.muted(membership.persona_sanction_until)
+    return None
 
 
 def is_site_admin(viewer: User) -> bool:
@@ -107,6 +127,8 @@ def _may_post_in(viewer: User, space: Space) -> Reason | None:
         return refusals.banned(membership.banned_until)
     if membership is None or not membership.is_active:
         return refusals.NOT_A_MEMBER
+    if reason := _persona_sanction(membership):
+        return reason
     if not holds_required_label(viewer, space):
         return refusals.label_required(space.required_label)
     return None
@@ -126,6 +148,8 @@ def _may_apply(viewer: User, space: Space) -> Reason | None:
 def _not_in_yet(membership: Membership | None) -> Reason | None:
     if membership is None or membership.may_apply_again:
         return None
+    if membership.sanction_now() == PersonaSanction.BANNED:
+        return refusals.banned(membership.persona_sanction_until)
     if membership.status == MembershipStatus.BANNED:
         return refusals.banned(membership.banned_until)
     if membership.status == MembershipStatus.PENDING:
@@ -148,6 +172,18 @@ def _owner_of_space_or_admin(viewer: User, space: Space) -> Reason | None:
         return None
     mine = active_membership(viewer, space)
     return None if mine is not None and mine.role == Role.OWNER else refusals.OWNERS_LOOSEN
+
+
+def _moderates_a_space(viewer: User, _target=None) -> Reason | None:
+    """Site admins, and the active staff of at least one space (holding its label)."""
+    if reason := _signed_in_and_free(viewer):
+        return reason
+    if is_site_admin(viewer):
+        return None
+    for membership in memberships_of(viewer).values():
+        if membership.is_staff and holds_required_label(viewer, _space_of(membership)):
+            return None
+    return refusals.NOT_MODERATOR
 
 
 # Spaces.
@@ -204,6 +240,9 @@ def _leave_space(viewer: User, space: Space) -> Reason | None:
         MembershipStatus.PENDING,
     ):
         return refusals.NOT_A_MEMBER
+    # Leaving deletes the membership, and with it a mute or ban: it stays until it ends.
+    if membership.sanction_now() is not None:
+        return refusals.sanction_stays(membership.persona_sanction_until)
     return None
 
 
@@ -322,12 +361,19 @@ def _manage_watched_words(viewer: User, space: Space | None) -> Reason | None:
     if space is None:  # the site-wide list
         return _unless_site_admin(viewer)
     return _staff_of_space(viewer, space)
+def _staff_of_post_space_or_admin(viewer: User, post: Post) -> Reason | None:
+    # Site admins decide about every space's posts: the queue is the one place they read a
+    # closed space's posts, and only those in it.
+    if reason := _signed_in_and_free(viewer):
+        return reason
+    return _staff_of_space_or_admin(viewer, _space_of(post))
 
 
 RULES: dict[Action, Callable[[User, object], Reason | None]] = {
     Action.CREATE_SPACE: _unless_site_admin,
     Action.MANAGE_USERS: _unless_site_admin,
     Action.MANAGE_WATCHED_WORDS: _manage_watched_words,
+    Action.VIEW_QUEUE: _moderates_a_space,
     Action.SEE_SPACE: _see_space,
     Action.READ_SPACE: _read_space,
     Action.JOIN_SPACE: _join_open_space,
@@ -354,4 +400,5 @@ RULES: dict[Action, Callable[[User, object], Reason | None]] = {
     Action.DELETE_POST: _delete_own_post,
     Action.VIEW_REVISIONS: _revisions_of_undeleted_post,
     Action.FLAG_POST: _flag_post,
+    Action.MODERATE_POST: _staff_of_post_space_or_admin,
 }

@@ -49,6 +49,9 @@ class PostView:
     can_edit: bool = False
     can_delete: bool = False
     can_flag: bool = False
+    can_moderate: bool = False  # "Moderate": staff of the space, and site admins
+    # A moderator's public reason for a removal, where the viewer reads the body.
+    decision_reason: str | None = None
     children: list["PostView"] = field(default_factory=list)
     # Replies below the depth cap: "continue this thread" links to them.
     has_hidden_replies: bool = False
@@ -113,6 +116,7 @@ class PostLinks:
         self.delete = self._pattern("threads.delete")
         self.revisions = self._pattern("threads.revisions")
         self.flag = self._pattern("moderation.flag_post")
+        self.moderate = self._pattern("moderation.moderate_post")
         self.branch = self._pattern("threads.branch", slug=slug, thread_public_id=thread_public_id)
 
     @classmethod
@@ -215,6 +219,7 @@ def _post_rows_statement(signed_in: bool, shape: str):
         shown.label("shows_body"),
         case((shown, Post.body_html), else_=literal("")).label("body_html"),
         case((shown, Post.content_warning), else_=literal(None)).label("content_warning"),
+        case((shown, Post.decision_reason), else_=literal(None)).label("decision_reason"),
         Post.created_at,
         Post.edited_at,
         case((at_cap, _has_listed_replies(signed_in)), else_=literal(False)).label("has_more"),
@@ -252,6 +257,8 @@ def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[Po
     """Nest rows (ordered by path) under their parents."""
     views: dict[int, PostView] = {}
     roots = []
+    # The rule reads only the post's space, the same for every row of the page: asked once.
+    can_moderate = bool(rows) and policy.can(viewer, Action.MODERATE_POST, rows[0])
     for row in rows:
         parent = views.get(row.parent_id)
         if parent is None and row.depth != root_depth:
@@ -270,8 +277,10 @@ def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[Po
             authors.author(row),
             has_hidden_replies=bool(row.has_more),
             parent_public_id=row.parent_public_id,
+            decision_reason=row.decision_reason,
         )
         if row.status not in GONE_STATUSES:
+            view.can_moderate = can_moderate
             view.can_reply = can_reply and row.status == PostStatus.VISIBLE
             if view.author.is_you:
                 # The row has what the policy reads of a post: status, persona, thread, space.

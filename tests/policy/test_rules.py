@@ -51,6 +51,8 @@ SPACE_TABLE = {
     (Action.MANAGE_WATCHED_WORDS, "members"): STAFF,
     (Action.MANAGE_WATCHED_WORDS, "labelled"): STAFF,
     (Action.MANAGE_WATCHED_WORDS, None): {"admin"},
+    # Staff of any space (here: of all of them) and site admins; members are refused.
+    (Action.VIEW_QUEUE, None): STAFF | {"admin"},
 }
 
 # (action, role of the member acted on) -> the viewers who may act on them.
@@ -94,6 +96,10 @@ THREAD_TABLE = {
     (Action.FLAG_POST, "pending"): set(),
     (Action.FLAG_POST, "removed"): set(),
     (Action.FLAG_POST, "deleted"): set(),
+    # Site admins decide about posts of every space: the queue is where they read them.
+    (Action.MODERATE_POST, "open"): STAFF | {"admin"},
+    (Action.MODERATE_POST, "pending"): STAFF | {"admin"},
+    (Action.MODERATE_POST, "removed"): STAFF | {"admin"},
 }
 
 

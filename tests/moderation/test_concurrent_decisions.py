@@ -1,0 +1,51 @@
+"""Two moderators deciding one item at the same instant: exactly one decision takes effect."""
+
+import threading
+
+from sqlalchemy import func, select
+
+from forum.extensions import db
+from forum.models import ModAction, Notification, Post, PostStatus, QueueItem, Role
+from tests.factories import first_post, reply, start_thread
+from tests.support.pages import csrf_token
+from tests.support.queue import flag_post, reload
+
+
+def test_two_concurrent_decisions_settle_once(staffed, sign_in, make_user, add_member):
+    space = staffed("public")
+    second = make_user("second_mod")
+    add_member(space.space, second, Role.MODERATOR)
+    thread = start_thread(space.member, space.space)
+    post = reply(space.member, first_post(thread), body="Reported words.")
+    item = flag_post(post, [space.owner])
+    page = f"/mod/items/{item.id}"
+    clients = [sign_in(space.moderator), sign_in(second)]
+    tokens = [csrf_token(client, "/") for client in clients]  # neither opens (claims) the item
+    choices = [{"decision": "remove", "reason": "spam"}, {"decision": "approve"}]
+    barrier = threading.Barrier(2)
+    statuses = [None, None]
+
+    def submit(n):
+        barrier.wait()
+        response = clients[n].post(page, data={"csrf_token": tokens[n], **choices[n]})
+        statuses[n] = response.status_code
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(2)]
+    for worker in threads:
+        worker.start()
+    for worker in threads:
+        worker.join(timeout=30)
+    assert sorted(statuses) == [302, 409]
+    winner = statuses.index(302)
+    decided = reload(QueueItem, item.id)
+    assert decided.decision == choices[winner]["decision"]
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(ModAction).where(ModAction.target_post_id == post.id)
+        )
+        == 1
+    )
+    # A removal tells the author; so does approving a post they saw hidden.
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
+    expected = PostStatus.REMOVED if winner == 0 else PostStatus.VISIBLE
+    assert reload(Post, post.id).status == expected
