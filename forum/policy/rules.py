@@ -333,3 +333,9 @@ RULES: dict[Action, Callable[[User, object], Reason | None]] = {
     Action.DELETE_POST: _delete_own_post,
     Action.VIEW_REVISIONS: _revisions_of_undeleted_post,
 }
+
+# The trail's rules (the mod log, notifications, appeals, the reveal) live in a module of their
+# own, which builds on the standing above: imported last, once everything it uses is defined.
+from forum.policy.trail import TRAIL_RULES  # noqa: E402
+
+RULES.update(TRAIL_RULES)
