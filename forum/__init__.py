@@ -20,6 +20,7 @@ from forum import (
     home,
     inputs,
     limits,
+    notifications,
     policy,
     profiles,
     spaces,
@@ -55,6 +56,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     threads.init_app(app)
     profiles.init_app(app)
     admin.init_app(app)
+    notifications.init_app(app)
     moderation.init_app(app)
 
     errors.init_app(app)

@@ -1,5 +1,7 @@
-"""Moderation: conduct. Sanctions, thread lock and pin, reports, watched words and
-premoderation (the screening of every new post), the queue and decisions."""
+"""Moderation: conduct. Reports, screening, the queue, decisions, sanctions, appeals, the log.
+
+Screening (watched words and premoderation) is the hook every new post passes through.
+"""
 
 from flask import Flask
 
@@ -11,7 +13,12 @@ def init_app(app: Flask) -> None:
     header its count of waiting items."""
     from flask_login import current_user
 
-    from moderation import flag_views, queue_views, word_views  # noqa: F401 (routes join bp)
+    from moderation import (  # noqa: F401 (their routes join the blueprint)
+        flag_views,
+        queue_views,
+        trail_views,
+        word_views,
+    )
     from moderation.intake import Intake
     from moderation.queue import waiting_count
     from moderation.views import bp

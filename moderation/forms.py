@@ -1,5 +1,4 @@
-"""Forms of moderation: each sanction asks for the reason the member is told; reporting a
-post; a list of watched words."""
+"""Forms of moderation: sanctions, reports, watched words, decisions and appeals."""
 
 from datetime import datetime, timedelta
 
@@ -19,6 +18,7 @@ from moderation.decisions import (
     REASON_TEXT_MAX_LENGTH,
     Choice,
 )
+from moderation.appeals import APPEAL_MESSAGE_MAX_LENGTH
 from moderation.queue import KIND_WORDS
 
 REASON_REQUIRED = "Please give a reason: the member is told it."
@@ -117,6 +117,26 @@ def _days(days: int | None) -> str:
 class DecisionForm(Form):
     """A decision on a queue item: what, the public reason the author reads, a private note."""
 
+class AppealForm(Form):
+    """The author's appeal of a decision: why it should be looked at again."""
+
+    message = TextAreaField(
+        "Why should the decision be looked at again?",
+        validators=[
+            DataRequired(message="Please write why the decision should be looked at again."),
+            Length(
+                max=APPEAL_MESSAGE_MAX_LENGTH,
+                message=f"Please keep your appeal under {APPEAL_MESSAGE_MAX_LENGTH:,} characters.",
+            ),
+        ],
+        description="A different moderator reads it and decides. You can appeal once.",
+    )
+
+
+class AppealDecisionForm(Form):
+    """A moderator's decision on an appeal: uphold or overturn, with the reason the author is
+    told."""
+
     decision = RadioField(
         "Decision",
         choices={
@@ -194,3 +214,23 @@ class QueueFilterForm(Form):
         choices={"": "Any reason", **{r.value: w for r, w in FLAG_REASON_WORDS.items()}},
         default="",
     )
+            "uphold": "Uphold: the decision stands",
+            "overturn": "Overturn: restore the post and lift any mute or ban",
+        },
+        validators=[DataRequired(message="Please choose whether the decision stands.")],
+    )
+    reason = StringField(
+        "Reason",
+        validators=[
+            DataRequired(message="Please give a reason: the author is told it."),
+            Length(
+                max=REASON_MAX_LENGTH,
+                message=f"Please keep the reason under {REASON_MAX_LENGTH} characters.",
+            ),
+        ],
+        description="The author is told this reason, and it goes into the space's mod log.",
+    )
+
+    @property
+    def overturn(self) -> bool:
+        return self.decision.data == "overturn"

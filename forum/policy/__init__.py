@@ -4,6 +4,7 @@
 - `refusals`: the reasons, in words fit to show, and the Refusal that require() raises;
 - `viewer`: the viewer's memberships and personas, read once per request;
 - `loaders`: get_space_or_404 and friends, which load and authorise in one call;
+- `trail`: the rules of the mod log, notifications, appeals and the reveal;
 - `posts`, `clauses`: the read rules for posts and spaces as SQL, for list pages.
 """
 
@@ -33,6 +34,7 @@ from forum.policy.rules import (
     is_space_staff,
     require,
 )
+from forum.policy.trail import APPEALABLE
 from forum.policy.viewer import (
     forget,
     has_pseudonym_in,
@@ -42,6 +44,7 @@ from forum.policy.viewer import (
 )
 
 __all__ = [
+    "APPEALABLE",
     "RULES",
     "Action",
     "Reason",

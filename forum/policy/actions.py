@@ -44,8 +44,18 @@ class Action(StrEnum):
     # Decide about a post (approve, remove, sanction its persona's member): its space's staff,
     # and site admins, who read a closed space's posts only through the queue.
     MODERATE_POST = "moderate_post"
+    # The trail: the mod log, notifications, appeals and the break-glass reveal (trail.py)
+    READ_MODLOG = "read_modlog"  # target: Space
+    READ_MODLOG_NOTES = "read_modlog_notes"  # private notes of its entries; target: Space
+    READ_NOTIFICATION = "read_notification"  # target: Notification
+    APPEAL_DECISION = "appeal_decision"  # target: ModAction, a decision on the viewer's persona
+    DECIDE_APPEAL = "decide_appeal"  # target: QueueItem of kind appeal
+    REQUEST_REVEAL = "request_reveal"  # no target: ask to see the account behind a pseudonym
+    DECIDE_REVEAL = "decide_reveal"  # target: RevealRequest
+    SEE_REVEALED = "see_revealed"  # target: RevealRequest, approved: its account's username
 
 
 # Actions on the viewer's own words, which outlast their access to the space: someone who left,
 # was removed or was banned can still find what they wrote there and delete it.
-OWN_WORDS = frozenset({Action.LIST_OWN_POSTS, Action.DELETE_POST})
+# Appealing a decision on them is one of those: a banned member may appeal their ban.
+OWN_WORDS = frozenset({Action.LIST_OWN_POSTS, Action.DELETE_POST, Action.APPEAL_DECISION})

@@ -96,3 +96,20 @@ def label_required(label: str) -> Reason:
         f"Only people holding the verified label “{label}” can join this space. Labels are "
         "granted by the site's admins.",
     )
+
+
+NOT_YOUR_DECISION = Reason("not_your_decision", "A different moderator must decide this appeal.")
+NOT_APPEALABLE = Reason("not_appealable", "That decision cannot be appealed.")
+SECOND_ADMIN = Reason("second_admin", "A second, different site admin must decide on this request.")
+NOT_THE_ASKER = Reason(
+    "not_the_asker",
+    "Only the site admin who asked sees the account, and only once another admin approved.",
+)
+
+
+def appeal_window_passed(days: int) -> Reason:
+    return Reason(
+        "appeal_window_passed",
+        f"The time to appeal this decision has passed: appeals are taken within {days} days "
+        "of the decision.",
+    )

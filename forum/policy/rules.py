@@ -361,6 +361,8 @@ def _manage_watched_words(viewer: User, space: Space | None) -> Reason | None:
     if space is None:  # the site-wide list
         return _unless_site_admin(viewer)
     return _staff_of_space(viewer, space)
+
+
 def _staff_of_post_space_or_admin(viewer: User, post: Post) -> Reason | None:
     # Site admins decide about every space's posts: the queue is the one place they read a
     # closed space's posts, and only those in it.
@@ -402,3 +404,9 @@ RULES: dict[Action, Callable[[User, object], Reason | None]] = {
     Action.FLAG_POST: _flag_post,
     Action.MODERATE_POST: _staff_of_post_space_or_admin,
 }
+
+# The trail's rules (the mod log, notifications, appeals, the reveal) live in a module of their
+# own, which builds on the standing above: imported last, once everything it uses is defined.
+from forum.policy.trail import TRAIL_RULES  # noqa: E402
+
+RULES.update(TRAIL_RULES)

@@ -246,6 +246,11 @@ class SettingsForm(Form):
         "moderator decides.",
     )
 
+    shows_moderator_names = BooleanField(
+        "Show moderators' names in the mod log",
+        description="Off, the space's public mod log says “a moderator” for each decision.",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Chosen from the list site admins keep: a label typed by hand could match nobody.
@@ -272,4 +277,16 @@ class SettingsForm(Form):
             premoderation=Premoderation(self.premoderation.data),
             slow_mode_seconds=self.slow_mode_seconds.data,
             flag_hide_threshold=self.flag_hide_threshold.data,
+            shows_moderator_names=self.shows_moderator_names.data,
         )
+
+
+class EditSettingsForm(SettingsForm):
+    """A space's settings page: the settings, and why they change."""
+
+    reason = StringField(
+        "Reason for the change",
+        validators=[Optional(), REASON_BOUNDS],
+        description="Needed whenever something changes: the space's mod log shows it, with "
+        "what changed.",
+    )

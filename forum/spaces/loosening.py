@@ -189,9 +189,10 @@ def check_schedulable(space: Space, setting: ScheduledSetting, new) -> bool:
 
 
 def schedule_loosening(
-    actor: User, space: Space, setting: ScheduledSetting, new, now: datetime
+    actor: User, space: Space, setting: ScheduledSetting, new, now: datetime, reason: str = ""
 ) -> ScheduledChange:
-    """Announce a loosening of the space, taking effect after the notice period; logged."""
+    """Announce a loosening of the space, taking effect after the notice period; logged with
+    the reason given."""
     policy.require(actor, Action.LOOSEN_SPACE_SETTINGS, space)
     is_label = setting == ScheduledSetting.REQUIRED_LABEL
     change = ScheduledChange(
@@ -212,6 +213,7 @@ def schedule_loosening(
         space=space,
         changes=_log_values(space, setting, new)
         | {"takes_effect_at": change.takes_effect_at.isoformat()},
+        reason=reason,
     )
     return change
 

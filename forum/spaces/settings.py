@@ -18,6 +18,7 @@ from forum.models import (
     User,
     Visibility,
 )
+from forum.models.mod_action import REASON_MAX_LENGTH
 from forum.models.space import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, SLUG_MAX_LENGTH
 from forum.models.types import utcnow
 from forum.policy import Action
@@ -42,6 +43,7 @@ class SpaceSettings:
     premoderation: Premoderation
     slow_mode_seconds: int
     flag_hide_threshold: int
+    shows_moderator_names: bool = False
 
 
 def normalise_text(text: str) -> str:
@@ -98,6 +100,7 @@ def checked_values(settings: SpaceSettings) -> dict:
         "premoderation": Premoderation(settings.premoderation),
         "slow_mode_seconds": settings.slow_mode_seconds,
         "flag_hide_threshold": settings.flag_hide_threshold,
+        "shows_moderator_names": bool(settings.shows_moderator_names),
     }
 
 
@@ -147,9 +150,36 @@ def _deferred(actor: User, space: Space, values: dict) -> dict:
     }
 
 
-def update_space_settings(actor: User, space: Space, settings: SpaceSettings) -> SettingsSaved:
+# Settings whose old and new values the mod log leaves out: long texts, said only to have changed.
+UNQUOTED_SETTINGS = frozenset({"description", "rules"})
+
+
+def _change_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise SpaceError(
+            "Please give a reason for the change: the space's mod log shows it. Nothing was saved."
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise SpaceError(f"Please keep the reason under {REASON_MAX_LENGTH} characters.")
+    return reason
+
+
+def _logged_changes(before: dict, space: Space, changed: list[str]) -> dict:
+    quoted = [key for key in changed if key not in UNQUOTED_SETTINGS]
+    return {
+        "changed": changed,
+        "from": {key: before[key] for key in quoted},
+        "to": {key: getattr(space, key) for key in quoted},
+    }
+
+
+def update_space_settings(
+    actor: User, space: Space, settings: SpaceSettings, reason: str = ""
+) -> SettingsSaved:
     """Change a space's settings: tightening and other changes at once, loosening announced and
-    applied after the notice period; a change to the rules text asks members to accept again."""
+    applied after the notice period; a change to the rules text asks members to accept again.
+    Any change needs a reason, which the mod log shows with what changed."""
     policy.require(actor, Action.EDIT_SPACE_SETTINGS, space)
     values = checked_values(settings)
     label = values["required_label"]
@@ -160,6 +190,9 @@ def update_space_settings(actor: User, space: Space, settings: SpaceSettings) ->
             "space. Ask a site admin to make this change."
         )
     to_announce = _deferred(actor, space, values)
+    before = {key: getattr(space, key) for key in values}
+    if to_announce or any(before[key] != value for key, value in values.items()):
+        reason = _change_reason(reason)
     changed = apply_values(space, values)
     # A setting changed at once (a tightening) calls off a pending loosening of it.
     loosening.drop_superseded(
@@ -167,7 +200,7 @@ def update_space_settings(actor: User, space: Space, settings: SpaceSettings) ->
     )
     now = utcnow()
     scheduled = [
-        loosening.schedule_loosening(actor, space, setting, new, now)
+        loosening.schedule_loosening(actor, space, setting, new, now, reason)
         for setting, new in to_announce.items()
     ]
     if not changed:
@@ -177,5 +210,11 @@ def update_space_settings(actor: User, space: Space, settings: SpaceSettings) ->
     if "required_label" in changed:
         recount_members(space)
     db.session.flush()
-    audit.record(actor, ActionKind.SETTINGS_CHANGED, space=space, changes={"changed": changed})
+    audit.record(
+        actor,
+        ActionKind.SETTINGS_CHANGED,
+        space=space,
+        changes=_logged_changes(before, space, changed),
+        reason=reason,
+    )
     return SettingsSaved(changed, scheduled)

@@ -217,7 +217,7 @@ def withdraw_invitation(slug, invitation_id):
 # Settings
 
 
-def _render_settings(space: Space, form: forms.SettingsForm, status: int = 200):
+def _render_settings(space: Space, form: forms.EditSettingsForm, status: int = 200):
     return render_staff_page(
         space,
         "spaces/settings.html",
@@ -247,13 +247,15 @@ def settings(slug):
     space = get_space_or_404(current_user, slug, Action.EDIT_SPACE_SETTINGS)
     if request.method == "GET":
         return _render_settings(
-            space, forms.SettingsForm(formdata=None).fill_from(current_settings(space))
+            space, forms.EditSettingsForm(formdata=None).fill_from(current_settings(space))
         )
-    form = forms.SettingsForm()
+    form = forms.EditSettingsForm()
     status = 400
     if form.validate_on_submit():
         try:
-            saved = update_space_settings(current_user, space, form.to_settings())
+            saved = update_space_settings(
+                current_user, space, form.to_settings(), form.reason.data or ""
+            )
         except DomainError as error:
             status = refuse(form, error)
         else:

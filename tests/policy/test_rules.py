@@ -10,6 +10,7 @@ from forum.extensions import db
 from forum.models import Membership
 from forum.models.types import utcnow
 from forum.policy import RULES, Action, can
+from tests.policy.test_trail_rules import TRAIL_ACTIONS
 from tests.support.access import VIEWERS  # noqa: F401  (the viewers of the access world)
 
 ALL = set(VIEWERS)
@@ -53,6 +54,12 @@ SPACE_TABLE = {
     (Action.MANAGE_WATCHED_WORDS, None): {"admin"},
     # Staff of any space (here: of all of them) and site admins; members are refused.
     (Action.VIEW_QUEUE, None): STAFF | {"admin"},
+    (Action.REQUEST_REVEAL, None): {"admin"},
+    (Action.READ_MODLOG, "public"): ALL,
+    (Action.READ_MODLOG, "members"): {"owner", "moderator", "member"},
+    (Action.READ_MODLOG, "hidden"): {"owner", "moderator", "member"},
+    (Action.READ_MODLOG_NOTES, "public"): STAFF,
+    (Action.READ_MODLOG_NOTES, "members"): STAFF,
 }
 
 # (action, role of the member acted on) -> the viewers who may act on them.
@@ -109,6 +116,7 @@ def viewer_user(access_world, viewer):
 
 def test_every_action_is_in_a_table():
     tested = {action for table in (SPACE_TABLE, MEMBER_TABLE, THREAD_TABLE) for action, _ in table}
+    tested |= TRAIL_ACTIONS  # their targets are log entries, notifications, appeals, reveals
     assert tested == set(RULES) == set(Action)
 
 
