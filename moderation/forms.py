@@ -10,6 +10,7 @@ from forum.models import Decision, FlagReason, WatchAction
 from forum.models.flag import FLAG_NOTE_MAX_LENGTH, FLAG_REASON_WORDS
 from forum.models.mod_action import REASON_MAX_LENGTH
 from forum.models.watched_word import PHRASE_MAX_LENGTH
+from moderation.appeals import APPEAL_MESSAGE_MAX_LENGTH
 from moderation.decisions import (
     BAN_DAYS,
     MUTE_DAYS,
@@ -18,7 +19,6 @@ from moderation.decisions import (
     REASON_TEXT_MAX_LENGTH,
     Choice,
 )
-from moderation.appeals import APPEAL_MESSAGE_MAX_LENGTH
 from moderation.queue import KIND_WORDS
 
 REASON_REQUIRED = "Please give a reason: the member is told it."
@@ -108,6 +108,9 @@ class WatchedWordForm(Form):
         "What happens to a post that contains it",
         choices={action.value: words for action, words in WATCH_ACTION_WORDS.items()},
         default=WatchAction.HOLD.value,
+    )
+
+
 def _days(days: int | None) -> str:
     if days is None:
         return "Permanently"
@@ -116,26 +119,6 @@ def _days(days: int | None) -> str:
 
 class DecisionForm(Form):
     """A decision on a queue item: what, the public reason the author reads, a private note."""
-
-class AppealForm(Form):
-    """The author's appeal of a decision: why it should be looked at again."""
-
-    message = TextAreaField(
-        "Why should the decision be looked at again?",
-        validators=[
-            DataRequired(message="Please write why the decision should be looked at again."),
-            Length(
-                max=APPEAL_MESSAGE_MAX_LENGTH,
-                message=f"Please keep your appeal under {APPEAL_MESSAGE_MAX_LENGTH:,} characters.",
-            ),
-        ],
-        description="A different moderator reads it and decides. You can appeal once.",
-    )
-
-
-class AppealDecisionForm(Form):
-    """A moderator's decision on an appeal: uphold or overturn, with the reason the author is
-    told."""
 
     decision = RadioField(
         "Decision",
@@ -214,6 +197,31 @@ class QueueFilterForm(Form):
         choices={"": "Any reason", **{r.value: w for r, w in FLAG_REASON_WORDS.items()}},
         default="",
     )
+
+
+class AppealForm(Form):
+    """The author's appeal of a decision: why it should be looked at again."""
+
+    message = TextAreaField(
+        "Why should the decision be looked at again?",
+        validators=[
+            DataRequired(message="Please write why the decision should be looked at again."),
+            Length(
+                max=APPEAL_MESSAGE_MAX_LENGTH,
+                message=f"Please keep your appeal under {APPEAL_MESSAGE_MAX_LENGTH:,} characters.",
+            ),
+        ],
+        description="A different moderator reads it and decides. You can appeal once.",
+    )
+
+
+class AppealDecisionForm(Form):
+    """A moderator's decision on an appeal: uphold or overturn, with the reason the author is
+    told."""
+
+    decision = RadioField(
+        "Decision",
+        choices={
             "uphold": "Uphold: the decision stands",
             "overturn": "Overturn: restore the post and lift any mute or ban",
         },
