@@ -1,5 +1,7 @@
-"""Moderation: conduct. Sanctions on members, thread lock and pin, reports, watched words and
-premoderation (the screening of every new post)."""
+"""Moderation: conduct. Sanctions, lock and pin, reports, watched words, premoderation.
+
+Its screening of every new post is registered with forum.screening.
+"""
 
 from flask import Flask
 

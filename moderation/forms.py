@@ -1,5 +1,4 @@
-"""Forms of moderation: each sanction asks for the reason the member is told; reporting a
-post; a list of watched words."""
+"""Forms of moderation: sanctions (with the reason the member is told), reports, watched words."""
 
 from datetime import datetime, timedelta
 
