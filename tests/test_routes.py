@@ -42,6 +42,7 @@ from forum.spaces.loosening import pending_changes
 from forum.spaces.settings import current_settings, update_space_settings
 from forum.threads.services import edit_post
 from moderation.items import open_item_for
+from moderation.watched_words import add_watched_word
 from tests import factories
 from tests.factories import PASSWORD
 from tests.leaks.conftest import own_app
@@ -96,8 +97,19 @@ MADE_UP = {
     "username": "nobody_by_that_name",
     "session": "no-such-session",
     "item": 987654,
+    "word": 987654,
+    "site_word": 987654,
 }
-OBJECTS_OF_A_SPACE = ("thread", "post", "member", "request", "invitation", "token", "change")
+OBJECTS_OF_A_SPACE = (
+    "thread",
+    "post",
+    "member",
+    "request",
+    "invitation",
+    "token",
+    "change",
+    "word",
+)
 
 
 # The table
@@ -295,6 +307,21 @@ ROUTES: dict[str, Route] = {
             "join_policy": "open",
         },
     ),
+    "moderation.site_watched_words": Route(
+        "/admin/watched-words",
+        GET_POST,
+        A.SITE_ADMINS,
+        sign_in=True,
+        actor="admin",
+        data={"phrase": "route test phrase", "action": "flag"},
+    ),
+    "moderation.remove_site_watched_word": Route(
+        "/admin/watched-words/{site_word}/remove",
+        POST,
+        A.SITE_ADMINS,
+        sign_in=True,
+        actor="admin",
+    ),
     # A space's page, and joining it
     "spaces.space": Route("/s/{slug}", GET, A.SPACE_FRONT),
     "spaces.join": Route(
@@ -483,6 +510,32 @@ ROUTES: dict[str, Route] = {
     "threads.revisions": Route(
         "/p/{post}/revisions", GET, A.SPACE, sign_in=True, not_for=("bystander", "outsider")
     ),
+    "moderation.flag_post": Route(
+        "/p/{post}/flag",
+        GET_POST,
+        A.SPACE,
+        sign_in=True,
+        actor="bystander",
+        data={"reason": "spam", "note": ""},
+        not_for=("author", "outsider"),  # never one's own post; members only
+    ),
+    "moderation.space_watched_words": Route(
+        "/s/{slug}/watched-words",
+        GET_POST,
+        A.SPACE_STAFF,
+        sign_in=True,
+        actor="moderator",
+        data={"phrase": "route test phrase", "action": "hold"},
+        not_for=("bystander",),
+    ),
+    "moderation.remove_space_watched_word": Route(
+        "/s/{slug}/watched-words/{word}/remove",
+        POST,
+        A.SPACE_STAFF,
+        sign_in=True,
+        actor="moderator",
+        not_for=("bystander",),
+    ),
     # Only those who wrote there: the list outlasts their membership (tests/threads/test_own_words).
     "threads.own_posts": Route(
         "/s/{slug}/mine", GET, A.SPACE, sign_in=True, not_for=("bystander", "moderator")
@@ -556,6 +609,7 @@ def populate(route_world: World) -> None:
     forgetful, code = register_through_the_form(route_world.app, "forgetful_fern")
     # Another browser of the outsider's, for the route that signs out one browser.
     factories.sign_in(route_world.app, route_world.people["outsider"])
+    site_word = add_watched_word(route_world.people["admin"], None, "site watched", "flag")
     route_world.site = {
         "label": labels.find_label(LABEL).id,
         "user": route_world.people["outsider"].id,
@@ -563,6 +617,7 @@ def populate(route_world: World) -> None:
         "outsider_name": route_world.people["outsider"].username,
         "forgetful_name": forgetful,
         "recovery_code": code,
+        "site_word": site_word.id,
         "session": db.session.scalar(
             select(BrowserSession.public_id).where(
                 BrowserSession.user_id == route_world.people["outsider"].id
@@ -590,6 +645,7 @@ def populate_space(route_world: World, kind: str) -> None:
     edit_post(people["author"], reply, body="The reply, edited once.")  # so it has a revision
     item = open_item_for(reply, QueueKind.FLAGGED)  # a report of the reply waits in the queue
     invitation = create_invitation(owner, space, expires_in=timedelta(days=7), max_uses=5)
+    word = add_watched_word(owner, space, f"watched in {kind}", "flag")
     # The rules change after everyone joined: accepting them is a change a member may make.
     update_space_settings(
         owner, space, replace(current_settings(space), rules="Be kind. Listen first.")
@@ -615,6 +671,7 @@ def populate_space(route_world: World, kind: str) -> None:
         "invitation": invitation.invitation.id,
         "token": invitation.token,
         "change": change.id,
+        "word": word.id,
         # The settings form as it stands
         "name": settings.name,
         "rules": settings.rules,

@@ -280,7 +280,7 @@ def test_the_author_reads_a_hidden_post_under_review_and_others_a_placeholder(wo
 # The report link, and who is never shown
 
 
-def test_a_report_link_on_every_post_the_viewer_may_report(world, sign_in, client):
+def test_a_report_link_on_every_post_the_viewer_may_report(world, sign_in, client, make_user):
     space, reporters, thread, answer = world
     post = first_post(thread)
     thread_url = f"/s/{space.slug}/t/{thread.public_id}"
@@ -294,6 +294,7 @@ def test_a_report_link_on_every_post_the_viewer_may_report(world, sign_in, clien
     assert f'href="/p/{post.public_id}/flag"' not in author_page
     assert f'href="/p/{answer.public_id}/flag"' in author_page
     assert "/flag" not in text(client.get(thread_url))
+    assert "/flag" not in text(sign_in(make_user("passer_by")).get(thread_url))  # not a member
     # The permalink lands on the thread page, which carries the link.
     landing = sign_in(reporters[1]).get(f"/p/{answer.public_id}", follow_redirects=True)
     assert f'href="/p/{answer.public_id}/flag"' in text(landing)
@@ -324,3 +325,15 @@ def test_no_page_names_a_reporter(world, sign_in):
             page = text(response)
             for reporter in reporters[:2]:
                 assert reporter.username not in page, (viewer.username, url)
+
+
+def test_a_watched_words_flag_never_counts_towards_hiding(world, sign_in):
+    space, reporters, thread, _ = world
+    space.space.flag_hide_threshold = 2
+    db.session.commit()
+    post = first_post(thread)
+    flags.flag_for_watched_words(post, ["bus timetable"])
+    db.session.commit()
+    report(sign_in(reporters[0]), post)
+    assert len(flags_of(post)) == 2
+    assert status_of(post) == PostStatus.VISIBLE

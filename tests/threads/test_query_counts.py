@@ -199,6 +199,7 @@ def test_thread_page_runs_the_same_queries_at_10_and_500_posts(
     # The member's page really carries their own posts, with edit and delete controls.
     page = viewers["member"].get(url).get_data(as_text=True)
     assert "badge-you" in page and "/edit" in page and "Continue this thread" in page
+    assert "/flag" in page  # and a Report link on the others' posts
 
 
 def test_branch_page_runs_the_same_queries_whatever_the_branch_size(
