@@ -69,12 +69,16 @@ def active_membership(viewer: User, space: Space) -> Membership | None:
     return membership
 
 
-def _persona_sanction(membership: Membership | None) -> Reason | None:
-    """The refusal of a mute or ban decided on the member's persona, while it is in force."""
-    sanction = membership.sanction_now() if membership is not None else None
-    if sanction == PersonaSanction.BANNED:
+def _persona_ban(membership: Membership | None) -> Reason | None:
+    """The refusal of a ban decided on the member's persona, while it is in force."""
+    if membership is not None and membership.sanction_now() == PersonaSanction.BANNED:
         return refusals.banned(membership.persona_sanction_until)
-    if sanction == PersonaSanction.MUTED:
+    return None
+
+
+def _persona_mute(membership: Membership | None) -> Reason | None:
+    """The refusal of a mute decided on the member's persona, while it is in force."""
+    if membership is not None and membership.sanction_now() == PersonaSanction.MUTED:
         return refusals.muted(membership.persona_sanction_until)
     return None
 
@@ -118,8 +122,9 @@ def _unless_site_admin(viewer: User, _target=None) -> Reason | None:
     return None if is_site_admin(viewer) else refusals.NOT_ADMIN
 
 
-def _may_post_in(viewer: User, space: Space) -> Reason | None:
-    """Signed in, not suspended, and an active member holding any required label."""
+def _takes_part_in(viewer: User, space: Space) -> Reason | None:
+    """Signed in, not suspended, and an active member holding any required label, banned
+    neither from the roster nor through a persona."""
     if reason := _signed_in_and_free(viewer):
         return reason
     membership = membership_of(viewer, space)
@@ -127,11 +132,18 @@ def _may_post_in(viewer: User, space: Space) -> Reason | None:
         return refusals.banned(membership.banned_until)
     if membership is None or not membership.is_active:
         return refusals.NOT_A_MEMBER
-    if reason := _persona_sanction(membership):
+    if reason := _persona_ban(membership):
         return reason
     if not holds_required_label(viewer, space):
         return refusals.label_required(space.required_label)
     return None
+
+
+def _may_post_in(viewer: User, space: Space) -> Reason | None:
+    """Taking part in the space, and not muted there."""
+    if reason := _takes_part_in(viewer, space):
+        return reason
+    return _persona_mute(membership_of(viewer, space))
 
 
 def _may_apply(viewer: User, space: Space) -> Reason | None:
@@ -345,7 +357,7 @@ def _revisions_of_undeleted_post(viewer: User, post: Post) -> Reason | None:
 
 def _flag_post(viewer: User, post: Post) -> Reason | None:
     # A muted member may still report: muting stops their posting, not their reading.
-    if reason := _may_post_in(viewer, _space_of(post)):
+    if reason := _takes_part_in(viewer, _space_of(post)):
         return reason
     if is_author(viewer, post):
         return refusals.OWN_POST
