@@ -19,10 +19,12 @@ def init_app(app: Flask) -> None:
         trail_views,
         word_views,
     )
+    from moderation import demo
     from moderation.intake import Intake
     from moderation.queue import waiting_count
     from moderation.views import bp
 
     app.register_blueprint(bp)
     screening.register(app, Intake())
+    app.extensions.setdefault("demo_seeders", []).append(demo.seed)
     app.jinja_env.globals["waiting_in_queue"] = lambda: waiting_count(current_user)

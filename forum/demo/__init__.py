@@ -20,6 +20,8 @@ from forum.threads import trees
 LABEL_NOTE = "demo data: a real grant says how the label was checked"
 INVITATION_LIFETIME = timedelta(days=30)
 INVITATION_USES = 5
+# app.extensions key: packages that forum may not import (moderation) add demo data through it.
+DEMO_SEEDERS = "demo_seeders"
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,9 @@ class Demo:
     invitation_path: str
 
 
-def _post_conversations(users: dict[str, User], spaces: dict) -> None:
-    """Post the demo threads and their nested replies through the real posting service."""
+def _post_conversations(admin: User, users: dict[str, User], spaces: dict) -> None:
+    """Post the demo threads and their nested replies through the real posting service, then
+    let each package that registered a demo seeder (moderation: its queue) add to them."""
     limiter = current_limiter()
     was_enabled, limiter.enabled = limiter.enabled, False  # demo data is not abuse
     try:
@@ -65,6 +68,8 @@ def _post_conversations(users: dict[str, User], spaces: dict) -> None:
                 content_warning=plan.content_warning,
             )
             _post_replies(users, trees.first_post(thread), starter.replies)
+        for seeder in current_app.extensions.get(DEMO_SEEDERS, []):
+            seeder(admin, users, spaces)
     finally:
         limiter.enabled = was_enabled
 
@@ -109,7 +114,7 @@ def seed() -> Demo:
             request_to_join(users[username], space, note, accepted_rules=True)
         spaces[plan.slug] = space
 
-    _post_conversations(users, spaces)
+    _post_conversations(admin, users, spaces)
 
     hidden = spaces["safeguarding-leads"]
     invitation = create_invitation(
