@@ -1,5 +1,7 @@
-"""The queue's pages: the list at /mod, an item's page (opening it claims it), and deciding
-about any post of a space one moderates from its thread."""
+"""The queue's pages: the list at /mod, an item's page (opening claims it), deciding any post.
+
+Staff decide about any post of a space they run from its thread, through the same page.
+"""
 
 from flask import (
     abort,

@@ -129,7 +129,7 @@ def test_the_header_count_agrees_with_the_policy(access_world, client_for):
         assert (waiting_count(user) is not None) == can(user, Action.VIEW_QUEUE), viewer
 
 
-def _fill(space, author, count, reporters):
+def _fill(thread, author, count, reporters):
     """`count` replies, alternately held and reported by every reporter (two reasons)."""
     from sqlalchemy import select
 
@@ -137,7 +137,6 @@ def _fill(space, author, count, reporters):
     from forum.models import Post
     from tests.threads.test_query_counts import bulk_grow
 
-    thread = start_thread(author, space)
     bulk_grow(thread, [(author, "pseudonym")], count, plan=[0] * count)
     replies = db.session.scalars(
         select(Post).where(Post.thread_id == thread.id, Post.depth == 1)
@@ -153,11 +152,13 @@ def test_the_queue_costs_the_same_whatever_its_items(staffed, sign_in, count_que
     space = staffed("public")
     moderator = sign_in(space.moderator)
     reporters = [space.owner, space.moderator, space.member]
-    _fill(space.space, space.member, 2, reporters)
+    # Both threads first: bulk_grow() inserts posts with their ids, past PostgreSQL's sequence.
+    threads = [start_thread(space.member, space.space) for _ in range(2)]
+    _fill(threads[0], space.member, 2, reporters)
     moderator.get("/mod")
     with count_queries() as few:
         assert moderator.get("/mod").status_code == 200
-    _fill(space.space, space.member, 60, reporters)
+    _fill(threads[1], space.member, 60, reporters)
     with count_queries() as many:
         assert moderator.get("/mod?page=2").status_code == 200
     assert many.count == few.count, str(many)
