@@ -48,7 +48,6 @@ class BanForm(SanctionForm):
         return None if length is None else now + length
 
 
-
 class AppealForm(Form):
     """The author's appeal of a decision: why it should be looked at again."""
 

@@ -155,7 +155,9 @@ def details_of(entry: ModAction) -> str:
             words += f", taking effect on {changes['takes_effect_at'][:16].replace('T', ', ')} UTC"
         return words
     if entry.action == ActionKind.ROLE_CHANGED:
-        return f"{value_words('role', changes.get('from'))} → {value_words('role', changes.get('to'))}"
+        return (
+            f"{value_words('role', changes.get('from'))} → {value_words('role', changes.get('to'))}"
+        )
     return _until_words(changes)
 
 

@@ -145,4 +145,3 @@ def appeal_item(item_id):
         and item.claimed_until > utcnow(),
     )
     return headers.no_store(make_response(page, status))
-

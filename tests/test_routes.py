@@ -41,12 +41,12 @@ from forum.spaces.invitations import create_invitation
 from forum.spaces.loosening import pending_changes
 from forum.spaces.settings import current_settings, update_space_settings
 from forum.threads.services import edit_post
+from moderation.appeals import file_appeal
 from tests import factories
 from tests.factories import PASSWORD
-from moderation.appeals import file_appeal
 from tests.leaks.conftest import own_app
-from tests.support.decisions import decide
 from tests.support.client import Client
+from tests.support.decisions import decide
 from tests.support.pages import csrf_token, recovery_code, text
 
 NEW_PASSWORD = "violet harbour engine 7"

@@ -79,9 +79,10 @@ def _request_reveal(viewer: User, _target=None) -> Reason | None:
 def _decide_reveal(viewer: User, request: RevealRequest) -> Reason | None:
     if not is_site_admin(viewer):
         return refusals.NOT_ADMIN
-    if request.requested_by_id == viewer.id and not current_app.config[
-        "REVEAL_WITHOUT_SECOND_ADMIN"
-    ]:
+    if (
+        request.requested_by_id == viewer.id
+        and not current_app.config["REVEAL_WITHOUT_SECOND_ADMIN"]
+    ):
         return refusals.SECOND_ADMIN
     return None
 

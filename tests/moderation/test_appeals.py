@@ -54,10 +54,14 @@ def test_the_author_appeals_once_and_it_becomes_a_queue_item(removed, sign_in):
     page = text(author.get(f"/appeal/{entry.id}"))
     assert "You have appealed this decision" in page
     # A second appeal, from a form loaded before the first was sent.
-    again = author.post(f"/appeal/{entry.id}", data={"message": "Again", "csrf_token": csrf_token(author)})
+    again = author.post(
+        f"/appeal/{entry.id}", data={"message": "Again", "csrf_token": csrf_token(author)}
+    )
     assert again.status_code == 409
     assert "You have already appealed this decision." in form_errors(text(again))
-    assert db.session.scalars(select(QueueItem).where(QueueItem.kind == QueueKind.APPEAL)).all() == [item]
+    assert db.session.scalars(
+        select(QueueItem).where(QueueItem.kind == QueueKind.APPEAL)
+    ).all() == [item]
 
 
 def test_an_appeal_needs_a_message_and_keeps_it_when_too_long(removed, sign_in):
@@ -80,7 +84,9 @@ def test_no_appeal_after_the_window(removed, sign_in):
     author = sign_in(space.member)
     page = author.get(f"/appeal/{entry.id}")
     assert "The time to appeal this decision has passed" in text(page)
-    late = author.post(f"/appeal/{entry.id}", data={"message": MESSAGE, "csrf_token": csrf_token(author)})
+    late = author.post(
+        f"/appeal/{entry.id}", data={"message": MESSAGE, "csrf_token": csrf_token(author)}
+    )
     assert late.status_code == 403
     assert the_appeal(entry) is None
 
@@ -90,7 +96,9 @@ def test_someone_else_cannot_appeal_or_see_the_decision(removed, sign_in, make_u
     for person in (space.owner, make_user("nosy_neighbour")):
         client = sign_in(person)
         assert client.get(f"/appeal/{entry.id}").status_code == 404
-        forced = client.post(f"/appeal/{entry.id}", data={"message": MESSAGE, "csrf_token": csrf_token(client)})
+        forced = client.post(
+            f"/appeal/{entry.id}", data={"message": MESSAGE, "csrf_token": csrf_token(client)}
+        )
         assert forced.status_code == 404
     assert client.get("/appeal/999999").status_code == 404
     assert the_appeal(entry) is None
@@ -111,7 +119,11 @@ def test_the_removed_post_links_to_its_appeal(removed, sign_in):
     post = first_post(thread)
     page = text(author.get(f"/s/{space.slug}/t/{thread.public_id}"))
     assert f"/p/{post.public_id}/appeal" in page
-    assert author.get(f"/p/{post.public_id}/appeal").headers["Location"].endswith(f"/appeal/{entry.id}")
+    assert (
+        author.get(f"/p/{post.public_id}/appeal")
+        .headers["Location"]
+        .endswith(f"/appeal/{entry.id}")
+    )
     assert sign_in(space.owner).get(f"/p/{post.public_id}/appeal").status_code == 404
 
 
@@ -169,7 +181,9 @@ def test_upholding_keeps_the_decision_and_a_second_decision_changes_nothing(remo
     item = the_appeal(entry)
     owner = sign_in(space.owner)
     stale = owner.get(f"/mod/appeals/{item.id}")  # a second tab, loaded before the decision
-    assert decide_appeal(owner, item, "uphold", "Quoting it repeated the attack.").status_code == 302
+    assert (
+        decide_appeal(owner, item, "uphold", "Quoting it repeated the attack.").status_code == 302
+    )
     assert first_post(thread).status == PostStatus.REMOVED
     assert last_log_entry(space.space).action == ActionKind.APPEAL_UPHELD
     token = csrf_token(owner)

@@ -9,10 +9,10 @@ from forum.extensions import db
 from forum.models import ActionKind, Persona, Space
 from forum.spaces.settings import current_settings, update_space_settings
 from tests.factories import add_member, make_user, start_thread
-from tests.threads.test_query_counts import limits_off
 from tests.support.decisions import decide, first_post
 from tests.support.log import last_log_entry
 from tests.support.pages import form_errors, text
+from tests.threads.test_query_counts import limits_off
 
 REASON = "Personal attacks are not allowed here."
 NOTE = "Third warning this month."
@@ -69,9 +69,7 @@ def test_a_hidden_space_log_is_404_to_outsiders(logged, client, sign_in, make_us
     assert log_of(sign_in(space.member), space.space).status_code == 200
 
 
-def test_staff_read_private_notes_and_roster_names_but_never_a_pseudonyms_account(
-    logged, sign_in
-):
+def test_staff_read_private_notes_and_roster_names_but_never_a_pseudonyms_account(logged, sign_in):
     space, _, removal = logged("public")
     target = make_user("roster_row")
     add_member(space.space, target)
@@ -148,9 +146,7 @@ def test_the_space_page_links_the_log(logged, client):
     assert f"/s/{space.slug}/modlog" in text(client.get(f"/s/{space.slug}"))
 
 
-def test_the_log_runs_the_same_queries_for_few_and_many_entries(
-    logged, sign_in, count_queries
-):
+def test_the_log_runs_the_same_queries_for_few_and_many_entries(logged, sign_in, count_queries):
     space, thread, _ = logged("public")
     moderator = sign_in(space.moderator)
 
@@ -165,7 +161,9 @@ def test_the_log_runs_the_same_queries_for_few_and_many_entries(
         add_member(space.space, make_user(f"late_{number:02}"))
         settings = current_settings(db.session.get(Space, space.space.id))
         settings.flag_hide_threshold = number + 4
-        update_space_settings(space.owner, db.session.get(Space, space.space.id), settings, "tuning")
+        update_space_settings(
+            space.owner, db.session.get(Space, space.space.id), settings, "tuning"
+        )
         db.session.commit()
     with limits_off():
         for _ in range(5):

@@ -48,7 +48,8 @@ def test_marking_read_one_and_all(staffed, sign_in):
     author = sign_in(space.member)
     mine = db.session.scalars(select(Notification).order_by(Notification.id)).all()
     response = author.post(
-        f"/notifications/{mine[0].id}/read", data={"csrf_token": csrf_token(author, "/notifications")}
+        f"/notifications/{mine[0].id}/read",
+        data={"csrf_token": csrf_token(author, "/notifications")},
     )
     assert response.status_code == 302
     assert unread_badge(text(author.get("/"))) == "2"
@@ -67,7 +68,10 @@ def test_another_persons_notification_is_404_and_stays_unread(staffed, sign_in):
         f"/notifications/{notification.id}/read", data={"csrf_token": csrf_token(other)}
     )
     assert forced.status_code == 404
-    assert other.post("/notifications/999999/read", data={"csrf_token": csrf_token(other)}).status_code == 404
+    assert (
+        other.post("/notifications/999999/read", data={"csrf_token": csrf_token(other)}).status_code
+        == 404
+    )
     db.session.expire_all()
     assert db.session.get(Notification, notification.id).read_at is None
     assert "removed your post" not in text(other.get("/notifications"))
