@@ -14,12 +14,12 @@ def init_app(app: Flask) -> None:
     from flask_login import current_user
 
     from moderation import (  # noqa: F401 (their routes join the blueprint)
+        demo,
         flag_views,
         queue_views,
         trail_views,
         word_views,
     )
-    from moderation import demo
     from moderation.intake import Intake
     from moderation.queue import waiting_count
     from moderation.views import bp

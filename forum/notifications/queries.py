@@ -110,7 +110,10 @@ def _unreadable_text(kind: NotificationKind) -> str:
         return "Your pseudonym in a space you can no longer read was revealed to the site admins."
     if kind == NotificationKind.APPEAL_OUTCOME:
         return "Your appeal in a space you can no longer read was decided."
-    return "A moderator made a decision about your post or pseudonym in a space you can no longer read."
+    return (
+        "A moderator made a decision about your post or pseudonym in a space you can no "
+        "longer read."
+    )
 
 
 def _told(viewer: User, row) -> Told:

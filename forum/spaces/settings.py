@@ -175,11 +175,12 @@ def _logged_changes(before: dict, space: Space, changed: list[str]) -> dict:
 
 
 def update_space_settings(
-    actor: User, space: Space, settings: SpaceSettings, reason: str = ""
+    actor: User, space: Space, settings: SpaceSettings, reason: str | None = None
 ) -> SettingsSaved:
     """Change a space's settings: tightening and other changes at once, loosening announced and
     applied after the notice period; a change to the rules text asks members to accept again.
-    Any change needs a reason, which the mod log shows with what changed."""
+    The settings page passes the reason typed, required for any change and shown in the mod log
+    with what changed; None is a script's call, which asks for none."""
     policy.require(actor, Action.EDIT_SPACE_SETTINGS, space)
     values = checked_values(settings)
     label = values["required_label"]
@@ -191,7 +192,9 @@ def update_space_settings(
         )
     to_announce = _deferred(actor, space, values)
     before = {key: getattr(space, key) for key in values}
-    if to_announce or any(before[key] != value for key, value in values.items()):
+    if reason is not None and (
+        to_announce or any(before[key] != value for key, value in values.items())
+    ):
         reason = _change_reason(reason)
     changed = apply_values(space, values)
     # A setting changed at once (a tightening) calls off a pending loosening of it.
@@ -200,7 +203,7 @@ def update_space_settings(
     )
     now = utcnow()
     scheduled = [
-        loosening.schedule_loosening(actor, space, setting, new, now, reason)
+        loosening.schedule_loosening(actor, space, setting, new, now, reason or "")
         for setting, new in to_announce.items()
     ]
     if not changed:
@@ -215,6 +218,6 @@ def update_space_settings(
         ActionKind.SETTINGS_CHANGED,
         space=space,
         changes=_logged_changes(before, space, changed),
-        reason=reason,
+        reason=reason or "",
     )
     return SettingsSaved(changed, scheduled)

@@ -178,7 +178,7 @@ def test_admin_page_runs_a_fixed_number_of_queries(admin_client, admin, make_use
     many = queries_for_admin_page()
     assert few == many, "the admin page's queries grow with the number of accounts"
     # The signed-in user, the account count and page, label changes, the labels, spaces, and
-    # the header's count of waiting queue items.
+    # the header's counts of waiting queue items and unread notifications.
     assert many == 7
 
 

@@ -25,7 +25,8 @@ def current_form(client, space) -> dict:
 
 
 def save(client, space, **changes):
-    data = current_form(client, space) | changes
+    """Submit the settings form as it stands with the changes, and a reason for them."""
+    data = current_form(client, space) | {"reason": "Agreed with the members."} | changes
     return client.submit(f"/s/{space.slug}/settings", data, action=f"/s/{space.slug}/settings")
 
 
