@@ -16,6 +16,7 @@ from forum import (
     converters,
     errors,
     extensions,
+    header_counts,
     headers,
     home,
     inputs,
@@ -48,6 +49,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     anon_cache.init_app(app)
     headers.init_app(app)
     policy.init_app(app)
+    header_counts.init_app(app)
     times.init_app(app)
 
     accounts.init_app(app)

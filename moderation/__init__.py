@@ -5,14 +5,12 @@ Screening (watched words and premoderation) is the hook every new post passes th
 
 from flask import Flask
 
-from forum import screening
+from forum import header_counts, screening
 
 
 def init_app(app: Flask) -> None:
     """Register the moderators' pages, screen every post the app publishes, and give the
     header its count of waiting items."""
-    from flask_login import current_user
-
     from moderation import (  # noqa: F401 (their routes join the blueprint)
         demo,
         flag_views,
@@ -21,10 +19,11 @@ def init_app(app: Flask) -> None:
         word_views,
     )
     from moderation.intake import Intake
-    from moderation.queue import waiting_count
+    from moderation.queue import moderates_column, waiting_column
     from moderation.views import bp
 
     app.register_blueprint(bp)
     screening.register(app, Intake())
     app.extensions.setdefault("demo_seeders", []).append(demo.seed)
-    app.jinja_env.globals["waiting_in_queue"] = lambda: waiting_count(current_user)
+    header_counts.add_column(app, "moderates", moderates_column)
+    header_counts.add_column(app, "waiting", waiting_column)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Boolean, bindparam, func, or_, select
+from sqlalchemy import Boolean, and_, bindparam, func, or_, select
 
 from forum import policy
 from forum.extensions import db
@@ -54,27 +54,22 @@ def _in_viewers_queue():
 # The header
 
 
-@cache
-def _summary_statement():
-    waiting = (
+def waiting_column():
+    """The header's count of open items in the viewer's queue, with the viewer as parameters."""
+    return (
         select(func.count())
         .select_from(QueueItem)
         .where(QueueItem.status == QueueStatus.OPEN, _in_viewers_queue())
         .scalar_subquery()
     )
-    return select(policy.staff_somewhere_condition().label("is_staff"), waiting.label("waiting"))
 
 
-def waiting_count(viewer: User) -> int | None:
-    """The number of open items in the viewer's queue, or None when they may not open it
-    (the VIEW_QUEUE rule as one query; a test proves the two agree)."""
-    viewer = policy.unwrapped(viewer)
-    if not viewer.is_authenticated or viewer.is_suspended():
-        return None
-    row = db.session.execute(_summary_statement(), _viewer_parameters(viewer)).one()
-    if not (row.is_staff or policy.is_site_admin(viewer)):
-        return None
-    return row.waiting
+def moderates_column():
+    """SQL truth: the viewer may open the queue (the VIEW_QUEUE rule; a test proves they agree)."""
+    return and_(
+        bindparam("viewer_is_free", type_=Boolean),
+        or_(bindparam("viewer_is_admin", type_=Boolean), policy.staff_somewhere_condition()),
+    )
 
 
 # The list

@@ -9,12 +9,10 @@ appear.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased
 
-from forum import policy
-from forum.extensions import db
+from forum import header_counts, policy
 from forum.models import (
     ActionKind,
     ModAction,
@@ -47,12 +45,13 @@ class Told:
     has_appealed: bool
 
 
-def unread_count(viewer: User) -> int:
-    """How many of the viewer's notifications are unread: one query."""
-    return db.session.scalar(
+def unread_count_column():
+    """The header's count of the viewer's unread notifications, with the viewer as parameter."""
+    return (
         select(func.count())
         .select_from(Notification)
-        .where(Notification.user_id == viewer.id, Notification.read_at.is_(None))
+        .where(Notification.user_id == bindparam("viewer_id"), Notification.read_at.is_(None))
+        .scalar_subquery()
     )
 
 
@@ -172,9 +171,5 @@ def notification_page(viewer: User, number: int) -> Page:
 
 
 def init_app(app) -> None:
-    """Let the site header show the signed-in viewer's unread count (one query per page)."""
-
-    def unread_notifications() -> int:
-        return unread_count(current_user) if current_user.is_authenticated else 0
-
-    app.jinja_env.globals["unread_notifications"] = unread_notifications
+    """Give the site header the viewer's unread count (a column of its one query)."""
+    header_counts.add_column(app, "unread", unread_count_column)
