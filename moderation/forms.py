@@ -1,5 +1,4 @@
-"""Forms of the moderators' pages: each sanction asks for the reason the member is told;
-appeals and the decisions on them."""
+"""Forms of the moderators' pages: sanctions with their reasons, appeals and their decisions."""
 
 from datetime import datetime, timedelta
 
