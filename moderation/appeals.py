@@ -1,5 +1,8 @@
-"""Appeals: the author of a removed post or of a sanction asks, once, for another look; a
-different moderator upholds the decision or overturns it, and the author is told."""
+"""Appeals: an author asks once for another look; a different moderator upholds or overturns.
+
+The author of a removed post or of a sanction appeals within the window; the outcome is logged
+and the author is told.
+"""
 
 from dataclasses import dataclass
 
