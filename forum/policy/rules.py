@@ -23,7 +23,6 @@ from forum.policy.refusals import Reason, Refusal
 from forum.policy.viewer import (
     has_written_in,
     membership_of,
-    memberships_of,
     owns_persona,
     unwrapped,
 )
@@ -186,18 +185,6 @@ def _owner_of_space_or_admin(viewer: User, space: Space) -> Reason | None:
     return None if mine is not None and mine.role == Role.OWNER else refusals.OWNERS_LOOSEN
 
 
-def _moderates_a_space(viewer: User, _target=None) -> Reason | None:
-    """Site admins, and the active staff of at least one space (holding its label)."""
-    if reason := _signed_in_and_free(viewer):
-        return reason
-    if is_site_admin(viewer):
-        return None
-    for membership in memberships_of(viewer).values():
-        if membership.is_staff and holds_required_label(viewer, _space_of(membership)):
-            return None
-    return refusals.NOT_MODERATOR
-
-
 # Spaces.
 
 
@@ -355,39 +342,9 @@ def _revisions_of_undeleted_post(viewer: User, post: Post) -> Reason | None:
     return refusals.NOT_AUTHOR
 
 
-def _flag_post(viewer: User, post: Post) -> Reason | None:
-    # A muted member may still report: muting stops their posting, not their reading.
-    if reason := _takes_part_in(viewer, _space_of(post)):
-        return reason
-    if is_author(viewer, post):
-        return refusals.OWN_POST
-    if post.status not in (PostStatus.VISIBLE, PostStatus.HIDDEN):
-        return refusals.NOT_REPORTABLE
-    return None
-
-
-# Watched words.
-
-
-def _manage_watched_words(viewer: User, space: Space | None) -> Reason | None:
-    if space is None:  # the site-wide list
-        return _unless_site_admin(viewer)
-    return _staff_of_space(viewer, space)
-
-
-def _staff_of_post_space_or_admin(viewer: User, post: Post) -> Reason | None:
-    # Site admins decide about every space's posts: the queue is the one place they read a
-    # closed space's posts, and only those in it.
-    if reason := _signed_in_and_free(viewer):
-        return reason
-    return _staff_of_space_or_admin(viewer, _space_of(post))
-
-
 RULES: dict[Action, Callable[[User, object], Reason | None]] = {
     Action.CREATE_SPACE: _unless_site_admin,
     Action.MANAGE_USERS: _unless_site_admin,
-    Action.MANAGE_WATCHED_WORDS: _manage_watched_words,
-    Action.VIEW_QUEUE: _moderates_a_space,
     Action.SEE_SPACE: _see_space,
     Action.READ_SPACE: _read_space,
     Action.JOIN_SPACE: _join_open_space,
@@ -413,12 +370,13 @@ RULES: dict[Action, Callable[[User, object], Reason | None]] = {
     Action.EDIT_POST: _edit_own_post,
     Action.DELETE_POST: _delete_own_post,
     Action.VIEW_REVISIONS: _revisions_of_undeleted_post,
-    Action.FLAG_POST: _flag_post,
-    Action.MODERATE_POST: _staff_of_post_space_or_admin,
 }
 
-# The trail's rules (the mod log, notifications, appeals, the reveal) live in a module of their
-# own, which builds on the standing above: imported last, once everything it uses is defined.
+# The rules of conduct (reports, watched words, the queue) and of the trail (the mod log,
+# notifications, appeals, the reveal) live in modules of their own, which build on the standing
+# above: imported last, once everything they use is defined.
+from forum.policy.conduct import CONDUCT_RULES  # noqa: E402
 from forum.policy.trail import TRAIL_RULES  # noqa: E402
 
+RULES.update(CONDUCT_RULES)
 RULES.update(TRAIL_RULES)
