@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from tests.leaks import inspect_html
 
 # CSRF tokens are random base64: a run of digits inside one could match an id by chance.
+# A CSRF token's value (signed with the time, so it changes from one second to the next), and a
+# signed cookie's time stamp and signature: answers are compared without them.
+CSRF_VALUE = re.compile(r'(name="[^"]*csrf_token"[^>]*value=")[^"]+')
+SIGNATURE = re.compile(r"^([^=]+=[^;]*)\.[^.;]+\.[^.;]+(?=;|$)")
 CSRF_INPUT = re.compile(r"<input[^>]*name=\"[^\"]*csrf_token\"[^>]*>")
 
 

@@ -21,6 +21,7 @@ from forum.limits import current_limiter
 from forum.models import Post, Thread
 from forum.models.post import PUBLIC_ID_PATTERN, new_public_id
 from tests import factories
+from tests.leaks.checks import CSRF_VALUE, SIGNATURE
 from tests.leaks.conftest import own_app
 from tests.support.cast import Cast
 from tests.support.client import Client
@@ -45,8 +46,6 @@ ROUTES = [
     ("lock", "/s/{slug}/t/{thread}/lock", "POST", {}),
     ("pin", "/s/{slug}/t/{thread}/pin", "POST", {}),
 ]
-CSRF_VALUE = re.compile(r'(name="[^"]*csrf_token"[^>]*value=")[^"]+')
-SIGNATURE = re.compile(r"^([^=]+=[^;]*)\.[^.;]+\.[^.;]+(?=;|$)")
 
 
 @dataclass
