@@ -85,7 +85,7 @@ class Filters:
 
 
 KIND_WORDS = {
-    QueueKind.FLAGGED: "Flagged",
+    QueueKind.FLAGGED: "Reported",
     QueueKind.HELD: "Held for review",
     QueueKind.APPEAL: "Appeal",
     QueueKind.REVIEW: "Review",

@@ -15,6 +15,7 @@ from forum.models import (
     ModAction,
     Role,
     Space,
+    Thread,
     User,
     Visibility,
 )
@@ -187,3 +188,21 @@ def test_seed_demo_shows_nested_pseudonymous_conversations(app, tmp_path):
     page = app.test_client().get(f"/s/community-voices/t/{first.public_id}").get_data(as_text=True)
     assert "Stop and search near the school gates" in page
     assert "member_mo" not in page  # the starter posted under a pseudonym
+
+
+def test_seed_demo_leaves_reported_and_held_posts_in_the_queue(app, seeded, sign_in):
+    output, _ = seeded
+    assert "/mod" in output  # the description says where the queue is, and who runs it
+    moderator = db.session.scalar(select(User).where(User.username == "youthworker_yan"))
+    password = listed_accounts(output)["youthworker_yan"]
+    page = sign_in(moderator, password).get("/mod").get_data(as_text=True)
+    # Community Voices: a reply hidden by three reports (first), one reported once, one held.
+    assert re.search(r'Moderation <span class="badge">[3-9]<', page)
+    items = page[page.index("items waiting") :]  # the list, after the filters
+    assert items.index("Hidden by reports") < items.index("Held for review")
+    assert items.count("Reported") >= 2
+    visitor = app.test_client()
+    first = db.session.scalar(select(Thread).order_by(Thread.id).limit(1))
+    thread = visitor.get(f"/s/community-voices/t/{first.public_id}").get_data(as_text=True)
+    assert "the blue Astra" not in thread  # hidden by reports: a placeholder for others
+    assert "my postcode" not in thread  # held: nobody else sees it

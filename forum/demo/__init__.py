@@ -145,6 +145,9 @@ def describe(made: Demo) -> list[str]:
         f"Invitation to {made.invitation_space} "
         f"({INVITATION_USES} uses, {INVITATION_LIFETIME.days} days):",
         made.invitation_path,
+        "",
+        "Moderation queue: /mod (reported and held posts of Community Voices for youthworker_yan,",
+        "a held reply of Parents' Circle for member_kit; demo_steward sees every space's).",
     ]
 
 
