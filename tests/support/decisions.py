@@ -1,39 +1,26 @@
-"""Moderation decisions made the way the queue's decisions make them: a log entry, the post's
-and membership's new state, and the author told. The tests of the trail build on these."""
+"""Moderation decisions for the trail's tests, made by the decisions use case itself."""
 
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from forum import audit
 from forum.extensions import db
-from forum.models import (
-    ActionKind,
-    Membership,
-    ModAction,
-    NotificationKind,
-    Persona,
-    PersonaSanction,
-    Post,
-    PostStatus,
-    Space,
-    Thread,
-    User,
-)
+from forum.models import ActionKind, Decision, ModAction, Post, QueueKind, Thread, User
 from forum.models.types import utcnow
-from forum.notifications.services import notify
+from moderation import decisions
+from moderation.decisions import Choice
+from moderation.items import open_item_for
 
-
-def _membership_behind(persona: Persona) -> Membership:
-    return db.session.scalar(
-        select(Membership).where(
-            Membership.space_id == persona.space_id, Membership.user_id == persona.user_id
-        )
-    )
+# The log's actions of the decisions these tests make, as the decision form names them.
+DECISIONS = {
+    ActionKind.POST_REMOVED: Decision.REMOVE,
+    ActionKind.POST_REMOVED_AND_MUTED: Decision.REMOVE_AND_MUTE,
+    ActionKind.PERSONA_BANNED: Decision.BAN,
+}
 
 
 def decide(
-    moderator: User | None,
+    moderator: User,
     post: Post,
     action: ActionKind = ActionKind.POST_REMOVED,
     *,
@@ -41,39 +28,12 @@ def decide(
     note: str = "Third warning this month.",
     days: int | None = 7,
 ) -> ModAction:
-    """Remove a post (and mute or ban the member behind its persona), as a moderator would."""
+    """Remove a post (and mute or ban the member behind its persona) through the decisions
+    use case, as a moderator does from the post's "Moderate" link; return the log entry."""
     post = db.session.get(Post, post.id)
-    persona = db.session.get(Persona, post.persona_id)
-    thread = db.session.get(Thread, post.thread_id)
-    space = db.session.get(Space, post.space_id)
-    changes = {}
-    if action in (ActionKind.POST_REMOVED, ActionKind.POST_REMOVED_AND_MUTED):
-        post.status = PostStatus.REMOVED
-        post.decision_reason = reason
-        if post.is_first:
-            thread.status = PostStatus.REMOVED
-    if action != ActionKind.POST_REMOVED:
-        changes = {"days": days}
-        membership = _membership_behind(persona)
-        membership.persona_sanction = (
-            PersonaSanction.MUTED
-            if action == ActionKind.POST_REMOVED_AND_MUTED
-            else PersonaSanction.BANNED
-        )
-        membership.persona_sanction_until = utcnow() + timedelta(days=days) if days else None
-        membership.persona_sanction_reason = reason
-    entry = audit.record(
-        moderator,
-        action,
-        space=space,
-        persona=persona,
-        post=post,
-        thread=thread,
-        changes=changes,
-        reason=reason,
-        note=note,
-    )
-    notify(persona.user_id, NotificationKind.DECISION, space=space, post=post, entry=entry)
+    item = open_item_for(post, QueueKind.REVIEW)
+    choice = Choice(DECISIONS[action], reason="rules", reason_text=reason, note=note, days=days)
+    entry = decisions.decide(db.session.get(User, moderator.id), item, choice)
     db.session.commit()
     return entry
 
