@@ -218,9 +218,7 @@ def reveal(request_id: int):
     status = 200
     if form.is_submitted():
         status = 400
-        if reason := check(current_user, Action.DECIDE_REVEAL, asked):
-            abort(reason.status, reason.message)
-        if form.validate():
+        if form.validate():  # the service asks the policy first
             try:
                 reveals_module.decide_reveal(
                     current_user, asked, approve=form.approves, note=form.note.data

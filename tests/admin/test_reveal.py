@@ -3,6 +3,7 @@ sees the one account, and the space's mod log and the person behind the pseudony
 
 import threading
 from dataclasses import dataclass
+from urllib.parse import quote_plus
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from forum.models import (
     Notification,
     Persona,
     PersonaKind,
+    QueueItem,
     RevealRequest,
     RevealStatus,
     Role,
@@ -22,6 +24,7 @@ from forum.models import (
 )
 from tests.factories import first_post, reply, start_thread
 from tests.support.pages import csrf_token, form_errors, text
+from tests.support.queue import flag_post
 
 REASON = "Credible threat against a named school; police asked us to identify the writer."
 NOTE = "Agreed: the threat is specific and the police request is on file."
@@ -48,7 +51,8 @@ def scene(staffed, make_user, make_space, add_member) -> Scene:
     member.email = EMAIL
     db.session.commit()
     thread = start_thread(space.owner, space.space, kind="named")
-    reply(member, first_post(thread), body="Words that worried the moderators.")
+    worrying = reply(member, first_post(thread), body="Words that worried the moderators.")
+    flag_post(worrying, [space.owner], hide=False)
     # The member's pseudonym in another space: nothing of it may show on a reveal.
     add_member(space.space, make_user("rhea_reader"))
     elsewhere = make_space("elsewhere", space.owner, "public", name="Other Garden")
@@ -199,6 +203,14 @@ def test_a_link_fills_the_form_in_for_the_pseudonym(scene, sign_in):
     page = text(sign_in(scene.asker).get("/admin/reveals", query_string=query))
     assert f'<option selected value="{scene.elsewhere.slug}"' in page
     assert f'value="{handle}"' in page
+
+
+def test_the_moderation_item_links_site_admins_to_the_filled_in_form(scene, sign_in):
+    [item_id] = db.session.scalars(select(QueueItem.id)).all()
+    link = f"/admin/reveals?space={scene.space.slug}&amp;handle={quote_plus(scene.handle)}"
+    assert link in sign_in(scene.asker).get(f"/mod/items/{item_id}").get_data(as_text=True)
+    moderators_page = sign_in(scene.moderator).get(f"/mod/items/{item_id}")
+    assert moderators_page.status_code == 200 and "/admin/reveals" not in text(moderators_page)
 
 
 @pytest.mark.parametrize(
