@@ -3,7 +3,8 @@
 An entry about a persona names its handle and never the account; the roster's entries
 (membership and account targets) name the username to the space's staff only, "a member" to
 everyone else. The actor is "a moderator" unless the space shows moderators' names, "a site
-admin" for the reveal's steps always, and "automatic" for the command line and the scheduler. Private notes reach the space's staff only.
+admin" for the reveal's steps always, and "automatic" for the command line and the scheduler.
+Private notes reach the space's staff only.
 """
 
 from dataclasses import dataclass

@@ -5,7 +5,6 @@ reason), never about the account; on approval the person behind the pseudonym is
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import case, select, update
 from sqlalchemy.orm import aliased

@@ -1,5 +1,4 @@
-"""Site admin pages: accounts and their verified labels, the list of labels, new spaces, and the
-break-glass reveal's requests."""
+"""Site admin pages: accounts and verified labels, the list of labels, new spaces, reveals."""
 
 from collections.abc import Callable
 from functools import wraps

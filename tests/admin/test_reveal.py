@@ -1,7 +1,6 @@
 """The break-glass reveal: an admin asks with a reason, a second admin decides, only the asker
 sees the one account, and the space's mod log and the person behind the pseudonym are told."""
 
-import threading
 from dataclasses import dataclass
 from urllib.parse import quote_plus
 
@@ -18,11 +17,11 @@ from forum.models import (
     QueueItem,
     RevealRequest,
     RevealStatus,
-    Role,
     Space,
     User,
 )
 from tests.factories import first_post, reply, start_thread
+from tests.support.concurrency import post_at_once
 from tests.support.pages import csrf_token, form_errors, text
 from tests.support.queue import flag_post
 
@@ -178,9 +177,7 @@ def test_a_forged_request_without_a_csrf_token_changes_nothing(scene, asked, sig
 # Asking
 
 
-def test_an_admin_asks_and_the_space_log_names_the_handle_and_reason_only(
-    scene, asked, sign_in
-):
+def test_an_admin_asks_and_the_space_log_names_the_handle_and_reason_only(scene, asked, sign_in):
     assert asked.status == RevealStatus.PENDING
     assert asked.requested_by_id == scene.asker.id and asked.reason == REASON
     [entry] = reveal_entries()
@@ -301,7 +298,9 @@ def test_a_refusal_shows_nobody_the_account_and_tells_nobody(scene, asked, sign_
     assert the_request().status == RevealStatus.REFUSED
     assert scene.member.username not in text(sign_in(scene.asker).get(f"/admin/reveals/{asked.id}"))
     [_, entry] = reveal_entries()
-    assert entry.action == ActionKind.REVEAL_REFUSED and entry.public_reason == "Not enough to go on."
+    assert (
+        entry.action == ActionKind.REVEAL_REFUSED and entry.public_reason == "Not enough to go on."
+    )
     assert notifications_of(scene.member) == 0
     log = text(sign_in(scene.reader).get(f"/s/{scene.space.slug}/modlog"))
     assert "Reveal refused" in log and "Not enough to go on." in log
@@ -343,20 +342,8 @@ def test_two_concurrent_decisions_settle_once(scene, asked, sign_in):
     clients = [sign_in(scene.second), sign_in(scene.third)]
     tokens = [csrf_token(client, "/") for client in clients]
     choices = [{"decision": "approve", "note": NOTE}, {"decision": "refuse", "note": "No."}]
-    page = f"/admin/reveals/{asked.id}"  # read here: the threads have no app context
-    barrier = threading.Barrier(2)
-    statuses = [None, None]
-
-    def submit(n):
-        barrier.wait()
-        response = clients[n].post(page, data={"csrf_token": tokens[n], **choices[n]})
-        statuses[n] = response.status_code
-
-    workers = [threading.Thread(target=submit, args=(n,)) for n in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=30)
+    forms = [{"csrf_token": token, **choice} for token, choice in zip(tokens, choices, strict=True)]
+    statuses = post_at_once(clients, f"/admin/reveals/{asked.id}", forms)
     assert sorted(statuses) == [302, 409]
     winner = statuses.index(302)
     decided = the_request()
@@ -374,10 +361,9 @@ def test_the_person_behind_the_pseudonym_is_told_why_but_not_by_whom(scene, aske
     assert notifications_of(scene.member) == 1
     page = text(sign_in(scene.member).get("/notifications"))
     assert (
-        f"Your pseudonym {scene.handle} in {scene.space.name} was revealed to a site admin."
-        in page
+        f"Your pseudonym {scene.handle} in {scene.space.name} was revealed to a site admin." in page
     )
-    assert f"Reason: <q dir=\"auto\">{REASON}</q>" in page
+    assert f'Reason: <q dir="auto">{REASON}</q>' in page
     for admin in (scene.asker, scene.second):
         assert admin.username not in page
 
