@@ -2,8 +2,9 @@
 
 An entry about a persona names its handle and never the account; the roster's entries
 (membership and account targets) name the username to the space's staff only, "a member" to
-everyone else. The actor is "a moderator" unless the space shows moderators' names, and
-"automatic" for the command line and the scheduler. Private notes reach the space's staff only.
+everyone else. The actor is "a moderator" unless the space shows moderators' names, "a site
+admin" for the reveal's steps always, and "automatic" for the command line and the scheduler.
+Private notes reach the space's staff only.
 """
 
 from dataclasses import dataclass
@@ -49,9 +50,9 @@ ACTION_WORDS = {
     ActionKind.APPEAL_GRANTED: "Appeal granted: the decision is undone",
     ActionKind.WATCHED_WORD_ADDED: "Watched word added",
     ActionKind.WATCHED_WORD_REMOVED: "Watched word removed",
-    ActionKind.REVEAL_REQUESTED: "A site admin asked to see the account behind a pseudonym",
-    ActionKind.REVEAL_APPROVED: "A second site admin approved revealing a pseudonym's account",
-    ActionKind.REVEAL_REFUSED: "Revealing a pseudonym's account was refused",
+    ActionKind.REVEAL_REQUESTED: "A site admin asked to see the account behind this pseudonym",
+    ActionKind.REVEAL_APPROVED: "Reveal approved: the admin who asked sees the account",
+    ActionKind.REVEAL_REFUSED: "Reveal refused: nobody sees the account",
 }
 REVEALS = frozenset(
     {ActionKind.REVEAL_REQUESTED, ActionKind.REVEAL_APPROVED, ActionKind.REVEAL_REFUSED}
@@ -178,9 +179,11 @@ def _target_words(entry: ModAction, *, is_staff: bool, sees_roster: bool) -> str
 def _actor_words(entry: ModAction, space: Space) -> str:
     if entry.actor_id is None:
         return "automatic"
+    if entry.action in REVEALS:
+        return "a site admin"  # never named: the person revealed is not told which admin
     if space.shows_moderator_names and entry.actor is not None:
         return entry.actor.username
-    return "a site admin" if entry.action in REVEALS else "a moderator"
+    return "a moderator"
 
 
 def log_page(viewer: User, space: Space, number: int) -> Page:

@@ -34,12 +34,15 @@ from flask import Flask
 from sqlalchemy import func, select, update
 
 from forum import labels
+from forum.admin.reveals import ask_reveal
 from forum.extensions import db
 from forum.limits import current_limiter
 from forum.models import (
     BrowserSession,
     IdentityMode,
     Notification,
+    Persona,
+    PersonaKind,
     Post,
     QueueItem,
     QueueKind,
@@ -114,6 +117,7 @@ MADE_UP = {
     "appeal": 987654,
     "removed": "nosuchpost23",
     "notification": 987654,
+    "reveal": 987654,
 }
 OBJECTS_OF_A_SPACE = (
     "thread",
@@ -329,6 +333,23 @@ ROUTES: dict[str, Route] = {
             "visibility": "public",
             "join_policy": "open",
         },
+    ),
+    "admin.reveals": Route(
+        "/admin/reveals",
+        GET_POST,
+        A.SITE_ADMINS,
+        sign_in=True,
+        actor="admin",
+        data={"space": "public-space", "handle": "{pseudonym}", "reason": "For the route test."},
+    ),
+    # Asked by another admin: the world's admin may decide it.
+    "admin.reveal": Route(
+        "/admin/reveals/{reveal}",
+        GET_POST,
+        A.SITE_ADMINS,
+        sign_in=True,
+        actor="admin",
+        data={"decision": "refuse", "note": "Not for the route test."},
     ),
     "moderation.site_watched_words": Route(
         "/admin/watched-words",
@@ -672,12 +693,30 @@ def populate(route_world: World) -> None:
             )
         ),
     }
+    route_world.site |= reveal_fills(route_world)
     site_author = route_world.people["author of members"]
     route_world.site["notification"] = db.session.scalar(
         select(Notification.id).where(Notification.user_id == site_author.id)
     )
     db.session.commit()
     route_world.as_built = snapshot()
+
+
+def reveal_fills(route_world: World) -> dict:
+    """A request by another admin to reveal the members space author's pseudonym, and the
+    public space author's pseudonym, which nobody has asked about yet."""
+    asker = factories.make_user("asking_root", is_admin=True)
+    handles = {
+        kind: db.session.scalar(
+            select(Persona.handle).where(
+                Persona.user_id == route_world.people[f"author of {kind}"].id,
+                Persona.kind == PersonaKind.PSEUDONYM,
+            )
+        )
+        for kind in ("public", "members")
+    }
+    asked = ask_reveal(asker, "members-space", handles["members"], "Route world reason.")
+    return {"reveal": asked.id, "pseudonym": handles["public"]}
 
 
 def populate_space(route_world: World, kind: str) -> None:

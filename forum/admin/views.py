@@ -1,4 +1,4 @@
-"""Site admin pages: accounts and their verified labels, the list of labels, new spaces."""
+"""Site admin pages: accounts and verified labels, the list of labels, new spaces, reveals."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -8,17 +8,20 @@ from flask_login import current_user, login_required
 
 from forum import headers, labels
 from forum.admin import queries, services
+from forum.admin import reveals as reveals_module
 from forum.admin.forms import (
     LabelForm,
     NewLabelForm,
     NewSpaceForm,
     RenameLabelForm,
+    RevealDecisionForm,
+    RevealRequestForm,
     label_choices,
 )
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.forms import refuse
-from forum.models import Label, User
+from forum.models import Label, RevealRequest, User
 from forum.pagination import page_number
 from forum.policy import Action, check
 
@@ -182,3 +185,59 @@ def new_space():
             flash(f"Created {space.name}.", "success")
             return redirect(url_for("spaces.space", slug=space.slug))
     return render_template("admin/new_space.html", form=form), status
+
+
+@bp.route("/reveals", methods=["GET", "POST"])
+@requires(Action.REQUEST_REVEAL)
+def reveals():
+    # ?space=<slug>&handle=<handle> fills the form in, for links from a moderation item.
+    prefill = {"space": request.args.get("space", ""), "handle": request.args.get("handle", "")}
+    form = RevealRequestForm(data=prefill, spaces=reveals_module.space_choices())
+    status = 400 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        try:
+            asked = reveals_module.ask_reveal(
+                current_user, form.space.data, form.handle.data, form.reason.data
+            )
+        except DomainError as error:
+            status = refuse(form, error)
+        else:
+            db.session.commit()
+            flash("Your request is filed: a second site admin must now decide on it.", "success")
+            return redirect(url_for("admin.reveal", request_id=asked.id))
+    page = reveals_module.request_page(page_number())
+    return render_template("admin/reveals.html", form=form, requests=page), status
+
+
+@bp.route("/reveals/<int:request_id>", methods=["GET", "POST"])
+@requires(Action.REQUEST_REVEAL)
+def reveal(request_id: int):
+    asked = db.session.get(RevealRequest, request_id) or abort(404)
+    form = RevealDecisionForm()
+    status = 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():  # the service asks the policy first
+            try:
+                reveals_module.decide_reveal(
+                    current_user, asked, approve=form.approves, note=form.note.data
+                )
+            except DomainError as error:
+                status = refuse(form, error)
+            else:
+                db.session.commit()
+                flash(_decision_outcome(form.approves), "success")
+                return redirect(url_for("admin.reveal", request_id=request_id))
+    return render_template(
+        "admin/reveal.html",
+        line=reveals_module.request_line(request_id),
+        form=form,
+        refusal=check(current_user, Action.DECIDE_REVEAL, asked),
+        revealed=reveals_module.revealed_username(current_user, asked),
+    ), status
+
+
+def _decision_outcome(approved: bool) -> str:
+    if approved:
+        return "Approved: the admin who asked now sees the account; its owner is told."
+    return "Refused: nobody sees the account."

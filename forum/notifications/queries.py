@@ -93,10 +93,7 @@ def _appeal_text(entry: ModAction, where: str) -> str:
 
 def _text(kind: NotificationKind, entry: ModAction | None, space_name: str, handle: str) -> str:
     if kind == NotificationKind.REVEAL:
-        return (
-            f"Your pseudonym {handle} in {space_name} was revealed to the site admins: the "
-            "admin who asked, with a second admin's approval, can see your username."
-        )
+        return f"Your pseudonym {handle} in {space_name} was revealed to a site admin."
     if entry is None:
         return f"A moderator made a decision in {space_name}."
     if kind == NotificationKind.APPEAL_OUTCOME:
@@ -106,13 +103,19 @@ def _text(kind: NotificationKind, entry: ModAction | None, space_name: str, hand
 
 def _unreadable_text(kind: NotificationKind) -> str:
     if kind == NotificationKind.REVEAL:
-        return "Your pseudonym in a space you can no longer read was revealed to the site admins."
+        return "Your pseudonym in a space you can no longer read was revealed to a site admin."
     if kind == NotificationKind.APPEAL_OUTCOME:
         return "Your appeal in a space you can no longer read was decided."
     return (
         "A moderator made a decision about your post or pseudonym in a space you can no "
         "longer read."
     )
+
+
+def _reason(notification: Notification, entry: ModAction | None) -> str:
+    if notification.kind == NotificationKind.REVEAL:
+        return (notification.data or {}).get("reason", "")  # why the asker asked
+    return entry.public_reason if entry is not None else ""
 
 
 def _told(viewer: User, row) -> Told:
@@ -126,7 +129,7 @@ def _told(viewer: User, row) -> Told:
     )
     if readable:
         text = _text(notification.kind, entry, space.name, handle or "")
-        reason = entry.public_reason if entry is not None else ""
+        reason = _reason(notification, entry)
         shows_post = post_id is not None and post_status != PostStatus.DELETED
     else:
         text, reason, shows_post = _unreadable_text(notification.kind), "", False

@@ -101,6 +101,9 @@ def label_required(label: str) -> Reason:
 NOT_YOUR_DECISION = Reason("not_your_decision", "A different moderator must decide this appeal.")
 NOT_APPEALABLE = Reason("not_appealable", "That decision cannot be appealed.")
 SECOND_ADMIN = Reason("second_admin", "A second, different site admin must decide on this request.")
+ABOUT_YOURSELF = Reason(
+    "about_yourself", "This request is about your own pseudonym: another admin must decide it."
+)
 NOT_THE_ASKER = Reason(
     "not_the_asker",
     "Only the site admin who asked sees the account, and only once another admin approved.",

@@ -84,6 +84,8 @@ def _decide_reveal(viewer: User, request: RevealRequest) -> Reason | None:
         and not current_app.config["REVEAL_WITHOUT_SECOND_ADMIN"]
     ):
         return refusals.SECOND_ADMIN
+    if owns_persona(viewer, request.persona_id):
+        return refusals.ABOUT_YOURSELF  # nobody decides whether they themselves are revealed
     return None
 
 

@@ -1,12 +1,11 @@
 """Two moderators deciding one item at the same instant: exactly one decision takes effect."""
 
-import threading
-
 from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import ModAction, Notification, Post, PostStatus, QueueItem, Role
 from tests.factories import first_post, reply, start_thread
+from tests.support.concurrency import post_at_once
 from tests.support.pages import csrf_token
 from tests.support.queue import flag_post, reload
 
@@ -22,19 +21,8 @@ def test_two_concurrent_decisions_settle_once(staffed, sign_in, make_user, add_m
     clients = [sign_in(space.moderator), sign_in(second)]
     tokens = [csrf_token(client, "/") for client in clients]  # neither opens (claims) the item
     choices = [{"decision": "remove", "reason": "spam"}, {"decision": "approve"}]
-    barrier = threading.Barrier(2)
-    statuses = [None, None]
-
-    def submit(n):
-        barrier.wait()
-        response = clients[n].post(page, data={"csrf_token": tokens[n], **choices[n]})
-        statuses[n] = response.status_code
-
-    threads = [threading.Thread(target=submit, args=(n,)) for n in range(2)]
-    for worker in threads:
-        worker.start()
-    for worker in threads:
-        worker.join(timeout=30)
+    forms = [{"csrf_token": token, **choice} for token, choice in zip(tokens, choices, strict=True)]
+    statuses = post_at_once(clients, page, forms)
     assert sorted(statuses) == [302, 409]
     winner = statuses.index(302)
     decided = reload(QueueItem, item.id)
