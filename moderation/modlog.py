@@ -3,7 +3,7 @@
 An entry about a persona names its handle and never the account; the roster's entries
 (membership and account targets) name the username to the space's staff only, "a member" to
 everyone else. The actor is "a moderator" unless the space shows moderators' names, and
-"automatic" for the command line and the scheduler. Private notes reach the space's staff only.
+"the system" for the command line and the scheduler. Private notes reach the space's staff only.
 """
 
 from dataclasses import dataclass
@@ -177,7 +177,7 @@ def _target_words(entry: ModAction, *, is_staff: bool, sees_roster: bool) -> str
 
 def _actor_words(entry: ModAction, space: Space) -> str:
     if entry.actor_id is None:
-        return "automatic"
+        return "the system"  # the command line, the scheduler, members' reports
     if space.shows_moderator_names and entry.actor is not None:
         return entry.actor.username
     return "a site admin" if entry.action in REVEALS else "a moderator"
