@@ -3,7 +3,7 @@
 An entry about a persona names its handle and never the account; the roster's entries
 (membership and account targets) name the username to the space's staff only, "a member" to
 everyone else. The actor is "a moderator" unless the space shows moderators' names, "a site
-admin" for the reveal's steps always, and "automatic" for the command line and the scheduler.
+admin" for the reveal's steps always, and "the system" for the command line and the scheduler.
 Private notes reach the space's staff only.
 """
 
@@ -178,7 +178,7 @@ def _target_words(entry: ModAction, *, is_staff: bool, sees_roster: bool) -> str
 
 def _actor_words(entry: ModAction, space: Space) -> str:
     if entry.actor_id is None:
-        return "automatic"
+        return "the system"  # the command line, the scheduler, members' reports
     if entry.action in REVEALS:
         return "a site admin"  # never named: the person revealed is not told which admin
     if space.shows_moderator_names and entry.actor is not None:

@@ -79,6 +79,9 @@ def _item_or_404(item_id: int) -> tuple[QueueItem, Post]:
 def item(item_id):
     """An item's page; opening an open item claims it for QUEUE_CLAIM_MINUTES."""
     item, post = _item_or_404(item_id)
+    if item.kind == QueueKind.APPEAL and request.method == "GET":
+        # An appeal is decided on a page of its own, which shows the author's message.
+        return redirect(url_for("moderation.appeal_item", item_id=item.id))
     form = forms.DecisionForm()
     status = 200
     if request.method == "GET" and item.is_open:

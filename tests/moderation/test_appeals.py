@@ -236,3 +236,20 @@ def test_moderators_of_other_spaces_and_members_get_404(removed, sign_in, make_s
         assert forced.status_code == 404
     assert the_appeal(entry).is_open
     assert db.session.get(Post, entry.target_post_id).status == PostStatus.REMOVED
+
+
+def test_the_queue_links_an_appeal_to_its_own_page_with_the_message(removed, sign_in):
+    space, _, entry = removed
+    appeal(sign_in(space.member), entry)
+    item = the_appeal(entry)
+    other = make_user("kit_second")
+    add_member(space.space, other, Role.MODERATOR)
+    moderator = sign_in(other)
+    queue = moderator.get("/mod").get_data(as_text=True)
+    assert f'href="/mod/appeals/{item.id}"' in queue
+    assert f'href="/mod/items/{item.id}"' not in queue
+    # An old link to the generic item page leads to the appeal's page, where the message is.
+    response = moderator.get(f"/mod/items/{item.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/mod/appeals/{item.id}")
+    assert MESSAGE in text(moderator.get(f"/mod/appeals/{item.id}"))

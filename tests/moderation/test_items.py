@@ -1,5 +1,6 @@
 """An item's page: the post in context, reports without reporters, the persona's record, claims."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -50,6 +51,14 @@ def test_the_item_shows_the_post_in_context(world, sign_in):
     assert "Harassment or hate" in page and "Feels like a threat to me" in page
     assert "An earlier post of theirs." in page
     assert _handle(world.post) in page
+
+
+def test_the_item_links_the_post_in_its_thread_and_says_its_state_in_words(world, sign_in):
+    page = sign_in(world.moderator).get(f"/mod/items/{world.item.id}").get_data(as_text=True)
+    assert f'href="/p/{world.post.public_id}"' in page
+    words = " ".join(html.unescape(page).split())
+    assert reload(Post, world.post.id).status == PostStatus.HIDDEN  # two reports: the threshold
+    assert "· hidden by reports" in words and "status:" not in words
 
 
 def test_the_item_never_names_the_account_its_other_personas_or_reporters(world, sign_in):

@@ -171,3 +171,12 @@ def test_the_log_runs_the_same_queries_for_few_and_many_entries(logged, sign_in,
             decide(space.owner, first_post(start))
     many = measure()
     assert many.count == few.count, f"few:\n{few}\n\nmany:\n{many}"
+
+
+def test_an_entry_with_no_person_behind_it_is_by_the_system(logged, client):
+    space, _, _ = logged("public")
+    add_member(space.space, make_user("late_joiner"))  # from the command line: no actor
+    entry = last_log_entry(space.space)
+    assert entry.actor_id is None
+    line = entry_line(log_of(client, space.space).get_data(as_text=True), entry)
+    assert "by <bdi>the system</bdi>" in line
