@@ -23,7 +23,7 @@ from forum.forms import refuse
 from forum.models import Decision, Post, QueueItem, QueueKind, QueueStatus
 from forum.pagination import page_number
 from forum.policy import Action, get_post_or_404
-from moderation import decisions, forms, items, queue
+from moderation import decisions, forms, items, modlog, queue
 from moderation.views import bp
 
 DONE = {
@@ -144,6 +144,7 @@ def _item_response(post: Post, item: QueueItem | None, form, status: int):
             form=form,
             claimed_notice=decisions.claimed_notice(item) if claimed_by_other else None,
             kind_words=queue.KIND_WORDS,
+            action_words=modlog.ACTION_WORDS,
         ),
         status,
     )

@@ -33,6 +33,7 @@ def world(staffed, make_user, add_member, make_space):
     flag_post(post, reporters[:1], reason=FlagReason.OTHER, note="Feels like a threat to me")
     item = flag_post(post, reporters[1:], reason=FlagReason.HARASSMENT)
     space.second, space.reporters, space.post, space.item = second, reporters, post, item
+    space.earlier = earlier
     space.thread, space.other_handle = thread, _handle(first_post(other_thread))
     return space
 
@@ -141,3 +142,13 @@ def test_the_item_page_costs_the_same_whatever_its_flags_and_history(
     with count_queries() as many:
         assert moderator.get(f"/mod/items/{world.item.id}").status_code == 200
     assert many.count == few.count, str(many)
+
+
+def test_earlier_decisions_are_told_in_words(world, sign_in):
+    from tests.support.decisions import decide
+
+    decide(world.second, world.earlier)  # an earlier post of the persona's, removed
+    page = " ".join(text(sign_in(world.moderator).get(f"/mod/items/{world.item.id}")).split())
+    earlier = page[page.index("Earlier decisions") :]
+    assert "Post removed" in earlier
+    assert "post_removed" not in earlier and "post removed" not in earlier
