@@ -15,7 +15,6 @@ from forum.extensions import db
 from forum.models import (
     ActionKind,
     Decision,
-    Membership,
     ModAction,
     NotificationKind,
     Persona,
@@ -31,7 +30,9 @@ from forum.models import (
 from forum.models.mod_action import REASON_MAX_LENGTH
 from forum.notifications.services import notify
 from forum.policy import Action
+from forum.threads.services import restore_post
 from moderation import items
+from moderation.services import membership_behind
 
 APPEAL_MESSAGE_MAX_LENGTH = 2000
 ALREADY_APPEALED = "You have already appealed this decision."
@@ -114,21 +115,12 @@ def case_of(item: QueueItem) -> AppealCase:
 
 def _restore(case: AppealCase) -> None:
     """Undo the appealed decision: the post visible again, the mute or ban lifted."""
-    post = case.post
-    if post is not None and post.status == PostStatus.REMOVED:
-        post.status = PostStatus.VISIBLE
-        post.decision_reason = None
-        if post.is_first and case.thread is not None:
-            case.thread.status = PostStatus.VISIBLE
+    if case.post is not None and case.post.status in (PostStatus.REMOVED, PostStatus.DECLINED):
+        restore_post(case.post)
     sanction = SANCTION_OF.get(case.entry.action)
     if sanction is not None and case.persona is not None:
         # The member behind the persona is reached without anyone being shown who it is.
-        membership = db.session.scalar(
-            select(Membership).where(
-                Membership.space_id == case.space.id,
-                Membership.user_id == case.persona.user_id,
-            )
-        )
+        membership = membership_behind(case.persona)
         if membership is not None and membership.persona_sanction == sanction:
             membership.persona_sanction = None
             membership.persona_sanction_until = None

@@ -9,7 +9,7 @@ behind a persona is found here, by the persona's account, and nothing returned n
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from forum import audit, policy
 from forum.extensions import db
@@ -35,9 +35,9 @@ from forum.models.mod_action import REASON_MAX_LENGTH
 from forum.models.types import utcnow
 from forum.notifications.services import notify
 from forum.policy import Action
-from forum.threads.services import publish_post
+from forum.threads.services import restore_post, withdraw_post
 from moderation import items
-from moderation.services import ModerationError
+from moderation.services import ModerationError, membership_behind
 
 # The public reasons a moderator picks from; the author reads the words.
 PUBLIC_REASONS = {
@@ -120,9 +120,9 @@ def decide(actor: User, item: QueueItem, choice: Choice) -> ModAction:
         raise AlreadyDecided()
     was_under_review = post.status in (PostStatus.PENDING, PostStatus.HIDDEN)
     if choice.decision in REMOVING:
-        _remove(post, thread, public_reason)
+        withdraw_post(post, public_reason)
     else:
-        _approve(post, thread)
+        _approve(post)
     if choice.decision == Decision.LOCK:
         thread.locked = True
     if membership is not None:
@@ -213,11 +213,7 @@ def _sanctioned_membership(
     allowed = MUTE_DAYS if choice.decision == Decision.REMOVE_AND_MUTE else BAN_DAYS
     if choice.days not in allowed:
         raise ModerationError("Please choose how long it lasts from the list.", status=400)
-    membership = db.session.scalar(
-        select(Membership).where(
-            Membership.user_id == persona.user_id, Membership.space_id == post.space_id
-        )
-    )
+    membership = membership_behind(persona)
     if membership is None or not membership.is_active:
         raise ModerationError(
             "The author is not a member of this space now: remove the post instead."
@@ -234,21 +230,8 @@ def _sanctioned_membership(
     return membership
 
 
-def _remove(post: Post, thread: Thread, public_reason: str) -> None:
-    post.status = PostStatus.REMOVED
-    post.decision_reason = public_reason
-    if post.is_first:
-        thread.status = PostStatus.REMOVED
-
-
-def _approve(post: Post, thread: Thread) -> None:
-    if post.status == PostStatus.PENDING:
-        publish_post(post)
-    elif post.status in (PostStatus.HIDDEN, PostStatus.REMOVED):
-        post.status = PostStatus.VISIBLE
-        post.decision_reason = None
-        if post.is_first:
-            thread.status = PostStatus.VISIBLE
+def _approve(post: Post) -> None:
+    restore_post(post)
     # Dismissed flags stop counting towards hiding it again.
     db.session.execute(
         update(Flag)

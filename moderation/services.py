@@ -2,10 +2,21 @@
 
 from datetime import datetime
 
+from sqlalchemy import select
+
 from forum import audit, policy
 from forum.errors import DomainError
 from forum.extensions import db
-from forum.models import ActionKind, Membership, MembershipStatus, Role, Space, Thread, User
+from forum.models import (
+    ActionKind,
+    Membership,
+    MembershipStatus,
+    Persona,
+    Role,
+    Space,
+    Thread,
+    User,
+)
 from forum.models.mod_action import REASON_MAX_LENGTH
 from forum.models.types import utcnow
 from forum.policy import Action
@@ -30,6 +41,16 @@ def _sanctioned(actor: User, space: Space, membership_id: int, reason: str):
     membership = member_of(space, membership_id)
     policy.require(actor, Action.MODERATE_MEMBER, membership)
     return membership, _required_reason(reason)
+
+
+def membership_behind(persona: Persona) -> Membership | None:
+    """The membership of the account behind a persona in its space, for a sanction to reach it:
+    never returned to a page, so nobody is shown who that is."""
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.space_id == persona.space_id, Membership.user_id == persona.user_id
+        )
+    )
 
 
 # Members

@@ -54,11 +54,14 @@ class PostStatus(StrEnum):
     PENDING = "pending"  # waiting for a moderator's approval
     HIDDEN = "hidden"  # hidden by flags until reviewed
     REMOVED = "removed"  # removed by a moderator
+    DECLINED = "declined"  # a held post a moderator did not publish: never seen by others
     DELETED = "deleted"  # deleted by its author: a placeholder keeps the replies in place
 
 
 # The statuses of a post that is no longer there for anyone: it takes no replies and no edits.
-GONE_STATUSES = frozenset({PostStatus.DELETED, PostStatus.REMOVED})
+GONE_STATUSES = frozenset({PostStatus.DELETED, PostStatus.REMOVED, PostStatus.DECLINED})
+# The statuses of a post that was never published: nobody but its author and staff knows of it.
+UNPUBLISHED_STATUSES = frozenset({PostStatus.PENDING, PostStatus.DECLINED})
 
 
 class Thread(db.Model):

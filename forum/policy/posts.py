@@ -6,6 +6,7 @@
 | pending | the body, marked awaiting review | nothing: it is not published yet   |
 | hidden  | the body, marked under review    | a placeholder                      |
 | removed | the body, marked removed         | a placeholder                      |
+| declined| the body, marked declined        | nothing: it was never published    |
 | deleted | a placeholder                    | a placeholder                      |
 
 A thread follows the same rule through its status, which is its first post's. The SQL form below
@@ -16,14 +17,16 @@ the database; a test proves the two forms agree for every status and viewer.
 from sqlalchemy import ColumnElement, and_, or_
 
 from forum.models import PostStatus
+from forum.models.post import UNPUBLISHED_STATUSES
 
 # Statuses whose body only the author and the space's staff may read.
-_UNDER_REVIEW = (PostStatus.PENDING, PostStatus.HIDDEN, PostStatus.REMOVED)
+_UNDER_REVIEW = (PostStatus.PENDING, PostStatus.HIDDEN, PostStatus.REMOVED, PostStatus.DECLINED)
+_UNPUBLISHED = tuple(UNPUBLISHED_STATUSES)
 
 
 def is_listed(status: PostStatus, *, is_author: bool, is_staff: bool) -> bool:
     """Whether the post appears at all (with its body or as a placeholder)."""
-    return status != PostStatus.PENDING or is_author or is_staff
+    return status not in UNPUBLISHED_STATUSES or is_author or is_staff
 
 
 def shows_body(status: PostStatus, *, is_author: bool, is_staff: bool) -> bool:
@@ -35,7 +38,7 @@ def shows_body(status: PostStatus, *, is_author: bool, is_staff: bool) -> bool:
 
 def listed_clause(status, is_author, is_staff) -> ColumnElement[bool]:
     """is_listed() as SQL, over a status column and SQL truth values for author and staff."""
-    return or_(status != PostStatus.PENDING, is_author, is_staff)
+    return or_(status.not_in(_UNPUBLISHED), is_author, is_staff)
 
 
 def body_shown_clause(status, is_author, is_staff) -> ColumnElement[bool]:

@@ -29,6 +29,7 @@ from forum.models.post import (
     CONTENT_WARNING_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     TITLE_MIN_LENGTH,
+    UNPUBLISHED_STATUSES,
     path_segment,
 )
 from forum.models.types import utcnow
@@ -273,10 +274,33 @@ def post_reply(
     return post
 
 
+def restore_post(post: Post) -> None:
+    """Make a post a moderator hid, removed, held or declined visible again: one never published
+    is published now (publish_post), the others show again where they were."""
+    if post.status in UNPUBLISHED_STATUSES:
+        publish_post(post)
+    elif post.status in (PostStatus.HIDDEN, PostStatus.REMOVED):
+        post.status = PostStatus.VISIBLE
+        if post.is_first:
+            db.session.get(Thread, post.thread_id).status = PostStatus.VISIBLE
+    post.decision_reason = None
+    db.session.flush()
+
+
+def withdraw_post(post: Post, public_reason: str) -> None:
+    """A moderator's removal: a published post leaves a placeholder, a held one is declined and
+    stays out of everyone else's sight; its author reads it with the reason."""
+    post.status = PostStatus.DECLINED if post.status in UNPUBLISHED_STATUSES else PostStatus.REMOVED
+    post.decision_reason = public_reason
+    if post.is_first:
+        db.session.get(Thread, post.thread_id).status = post.status
+    db.session.flush()
+
+
 def publish_post(post: Post) -> None:
-    """Publish a held post, once a moderator approves it: it appears, and its thread's reply
-    count and last activity (and its space's) move now, not when it was written."""
-    if post.status != PostStatus.PENDING:
+    """Publish a held (or declined) post, once a moderator approves it: it appears, and its
+    thread's reply count and last activity (and its space's) move now, not when it was written."""
+    if post.status not in UNPUBLISHED_STATUSES:
         return
     post.status = PostStatus.VISIBLE
     now = utcnow()

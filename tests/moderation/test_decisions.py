@@ -16,6 +16,7 @@ from forum.models import (
     QueueStatus,
     Role,
     Thread,
+    User,
 )
 from tests.factories import first_post, membership_of, reply, start_thread
 from tests.support.log import mod_log
@@ -146,14 +147,40 @@ def test_approving_a_held_post_publishes_it(staffed, sign_in):
     assert len(notifications_of(space.member)) == 1
 
 
-def test_declining_a_held_first_post_removes_its_thread_and_keeps_the_text(staffed, sign_in):
+def test_declining_a_held_first_post_declines_its_thread_and_keeps_the_text(
+    staffed, sign_in, client
+):
     space = staffed("public")
     thread = start_thread(space.member, space.space, title="Held thread", body="Held words.")
     item = hold_post(first_post(thread))
     decide(sign_in(space.moderator), item, decision="remove", reason="off_topic")
-    assert reload(Thread, thread.id).status == PostStatus.REMOVED
+    assert reload(Thread, thread.id).status == PostStatus.DECLINED
     page = text(sign_in(space.member).get(f"/s/{space.slug}/t/{thread.public_id}"))
     assert "Held words." in page and 'Reason: <span dir="auto">Off-topic</span>' in page
+    assert "Not published: a moderator declined it." in page
+    # Never published, so never there for anyone else: no placeholder in the space's list.
+    assert client.get(f"/s/{space.slug}/t/{thread.public_id}").status_code == 404
+    assert "declined by a moderator" not in text(client.get(f"/s/{space.slug}"))
+
+
+def test_a_declined_reply_leaves_no_trace_and_an_overturn_publishes_it(staffed, sign_in, client):
+    from moderation.appeals import decide_appeal, file_appeal
+
+    space = staffed("public")
+    thread = start_thread(space.owner, space.space, title="Open thread", body="Start.")
+    held = reply(space.member, first_post(thread), body="A held reply.")
+    decide(sign_in(space.moderator), hold_post(held), decision="remove", reason="off_topic")
+    assert reload(Post, held.id).status == PostStatus.DECLINED
+    page = text(client.get(f"/s/{space.slug}/t/{thread.public_id}"))
+    assert "declined by a moderator" not in page and "removed by a moderator" not in page
+    assert reload(Thread, thread.id).reply_count == 0
+    [entry] = entries(space.space, ActionKind.POST_REMOVED)
+    appeal = file_appeal(reload(User, space.member.id), entry, "It was on topic.")
+    decide_appeal(reload(User, space.owner.id), appeal, overturn=True, reason="It was.")
+    db.session.commit()
+    assert reload(Post, held.id).status == PostStatus.VISIBLE
+    assert reload(Thread, thread.id).reply_count == 1  # published now, so counted now
+    assert "A held reply." in text(client.get(f"/s/{space.slug}/t/{thread.public_id}"))
 
 
 @pytest.mark.parametrize(("days", "action"), [("1", "remove_and_mute"), ("30", "remove_and_mute")])

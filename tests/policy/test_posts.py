@@ -21,6 +21,7 @@ EXPECTED = {
     PostStatus.PENDING: ({"author", "moderator"}, set()),
     PostStatus.HIDDEN: ({"author", "moderator"}, {"member", "visitor"}),
     PostStatus.REMOVED: ({"author", "moderator"}, {"member", "visitor"}),
+    PostStatus.DECLINED: ({"author", "moderator"}, set()),  # never published: never there
     PostStatus.DELETED: (set(), set(VIEWERS)),
 }
 
