@@ -135,6 +135,8 @@ def decide_appeal(viewer: User, item: QueueItem, *, overturn: bool, reason: str)
     policy.require(viewer, Action.DECIDE_APPEAL, item)
     reason = _checked_text(reason, what="a reason: the author is told it", limit=REASON_MAX_LENGTH)
     case = case_of(item)
+    if items.is_claimed_by_other(item, viewer):
+        raise AppealError(items.claimed_notice(item), status=409)
     if not items.settle(item, viewer, Decision.OVERTURN if overturn else Decision.UPHOLD):
         raise AppealError(ALREADY_DECIDED, status=409)
     if overturn:

@@ -76,20 +76,6 @@ class AlreadyDecided(ModerationError):
         super().__init__(ALREADY_DECIDED, status=409)
 
 
-def claimed_notice(item: QueueItem) -> str:
-    """What a moderator is told while another holds the item (never who)."""
-    return f"Another moderator is reviewing this item until {item.claimed_until:%H:%M} UTC."
-
-
-def is_claimed_by_other(item: QueueItem, user: User) -> bool:
-    return (
-        item.claimed_by_id is not None
-        and item.claimed_by_id != user.id
-        and item.claimed_until is not None
-        and item.claimed_until > utcnow()
-    )
-
-
 @dataclass(frozen=True)
 class Choice:
     """What the moderator chose, as the decision form sends it."""
@@ -163,8 +149,8 @@ def _check_item(actor: User, item: QueueItem, decision: Decision) -> None:
         raise AlreadyDecided()
     if item.kind == QueueKind.APPEAL:
         raise ModerationError("This is an appeal: it is decided on the appeal's own form.")
-    if is_claimed_by_other(item, actor):
-        raise ModerationError(claimed_notice(item), status=409)
+    if items.is_claimed_by_other(item, actor):
+        raise ModerationError(items.claimed_notice(item), status=409)
     if decision == Decision.ESCALATE and item.escalated:
         raise ModerationError("This item is already with the site admins.", status=409)
 

@@ -14,7 +14,7 @@ def open_item_for(post: Post, kind: QueueKind) -> QueueItem:
     """The post's open item, made now when there is none: one open item per post, also when
     two reports arrive at the same instant (the unique open_post_id decides which insert wins).
     """
-    item = _open_item_of(post)
+    item = open_item_of(post)
     if item is not None:
         return item
     item = QueueItem(
@@ -28,15 +28,30 @@ def open_item_for(post: Post, kind: QueueKind) -> QueueItem:
         with db.session.begin_nested():
             db.session.add(item)
     except IntegrityError:
-        item = _open_item_of(post)  # the other request made it first
+        item = open_item_of(post)  # the other request made it first
     return item
 
 
-def _open_item_of(post: Post) -> QueueItem | None:
+def open_item_of(post: Post) -> QueueItem | None:
+    """The post's open flagged, held or review item, if any (appeals are not about a post)."""
     return db.session.scalar(
         select(QueueItem).where(
             QueueItem.open_post_id == post.id, QueueItem.status == QueueStatus.OPEN
         )
+    )
+
+
+def claimed_notice(item: QueueItem) -> str:
+    """What a moderator is told while another holds the item (never who)."""
+    return f"Another moderator is reviewing this item until {item.claimed_until:%H:%M} UTC."
+
+
+def is_claimed_by_other(item: QueueItem, user: User) -> bool:
+    return (
+        item.claimed_by_id is not None
+        and item.claimed_by_id != user.id
+        and item.claimed_until is not None
+        and item.claimed_until > utcnow()
     )
 
 

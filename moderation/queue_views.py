@@ -14,13 +14,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from forum import headers, policy
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.forms import refuse
-from forum.models import Decision, Post, QueueItem, QueueKind, QueueStatus
+from forum.models import Decision, Post, QueueItem, QueueKind
 from forum.pagination import page_number
 from forum.policy import Action, get_post_or_404
 from moderation import decisions, forms, items, modlog, queue
@@ -102,11 +101,7 @@ def item(item_id):
 def moderate_post(post_public_id):
     """Decide about a post from its thread: its open item, or a review item opened now."""
     post, _, _ = get_post_or_404(current_user, post_public_id, Action.MODERATE_POST)
-    open_item = db.session.scalar(
-        select(QueueItem).where(
-            QueueItem.open_post_id == post.id, QueueItem.status == QueueStatus.OPEN
-        )
-    )
+    open_item = items.open_item_of(post)
     if open_item is not None and request.method == "GET":
         return redirect(url_for("moderation.item", item_id=open_item.id))
     form = forms.DecisionForm()
@@ -136,13 +131,13 @@ def _decide(form: forms.DecisionForm, item: QueueItem | None, post: Post | None 
 
 def _item_response(post: Post, item: QueueItem | None, form, status: int):
     page = queue.item_page(current_user, post, item)
-    claimed_by_other = item is not None and decisions.is_claimed_by_other(item, current_user)
+    claimed_by_other = item is not None and items.is_claimed_by_other(item, current_user)
     response = make_response(
         render_template(
             "moderation/item.html",
             page=page,
             form=form,
-            claimed_notice=decisions.claimed_notice(item) if claimed_by_other else None,
+            claimed_notice=items.claimed_notice(item) if claimed_by_other else None,
             kind_words=queue.KIND_WORDS,
             action_words=modlog.ACTION_WORDS,
         ),

@@ -9,7 +9,6 @@ from forum.errors import DomainError
 from forum.extensions import db
 from forum.forms import refuse
 from forum.models import ModAction, Post, QueueItem, QueueKind, Space
-from forum.models.types import utcnow
 from forum.pagination import page_number
 from forum.policy import APPEALABLE, Action, check, get_space_or_404, is_author
 from forum.policy.refusals import NOT_FOUND, NOT_STAFF
@@ -128,7 +127,9 @@ def appeal_item(item_id):
     elif form.is_submitted():
         status = 400
     elif refusal is None and item.is_open:
-        # Opening the item holds it for this moderator; others see it is being reviewed.
+        # Opening the item holds it for this moderator; others see it is being reviewed. The
+        # read transaction ends first, so the claim's UPDATE starts one of its own.
+        db.session.commit()
         items.claim(item, current_user, current_app.config["QUEUE_CLAIM_MINUTES"])
         db.session.commit()
     case = appeals.case_of(db.session.get(QueueItem, item_id))
@@ -140,8 +141,6 @@ def appeal_item(item_id):
         details=modlog.details_of(case.entry),
         refusal=refusal,
         form=form,
-        held_by_another=item.is_open
-        and item.claimed_by_id not in (None, current_user.id)
-        and item.claimed_until > utcnow(),
+        held_by_another=item.is_open and items.is_claimed_by_other(item, current_user),
     )
     return headers.no_store(make_response(page, status))

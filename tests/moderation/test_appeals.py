@@ -253,3 +253,22 @@ def test_the_queue_links_an_appeal_to_its_own_page_with_the_message(removed, sig
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/mod/appeals/{item.id}")
     assert MESSAGE in text(moderator.get(f"/mod/appeals/{item.id}"))
+
+
+def test_an_appeal_held_by_another_moderator_is_not_decided_meanwhile(removed, sign_in):
+    space, thread, entry = removed
+    appeal(sign_in(space.member), entry)
+    item = the_appeal(entry)
+    second = make_user("second_mod_appeals")
+    add_member(space.space, second, Role.MODERATOR)
+    assert sign_in(space.owner).get(f"/mod/appeals/{item.id}").status_code == 200  # claims it
+    other = sign_in(second)
+    assert "Another moderator is reviewing this appeal now." in text(
+        other.get(f"/mod/appeals/{item.id}")
+    )
+    refused = decide_appeal(other, item, "overturn", "Looks fine to me.")
+    assert refused.status_code == 409
+    assert "Another moderator is reviewing this item until" in text(refused)
+    assert "Looks fine to me." in text(refused)  # the reason typed is kept
+    assert the_appeal(entry).is_open
+    assert first_post(thread).status == PostStatus.REMOVED

@@ -8,7 +8,7 @@ import pytest
 from forum.extensions import db
 from forum.models import FlagReason, IdentityMode, Post, PostStatus, QueueItem, Role
 from forum.models.types import utcnow
-from moderation.decisions import claimed_notice
+from moderation.items import claimed_notice
 from tests.factories import first_post, reply, start_thread
 from tests.support.pages import csrf_token, text
 from tests.support.queue import flag_post, reload
