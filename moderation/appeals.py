@@ -30,7 +30,7 @@ from forum.models import (
 from forum.models.mod_action import REASON_MAX_LENGTH
 from forum.notifications.services import notify
 from forum.policy import Action
-from forum.threads.services import restore_post
+from forum.threads.statuses import restore_post
 from moderation import items
 from moderation.services import membership_behind
 

@@ -35,7 +35,7 @@ from forum.models.mod_action import REASON_MAX_LENGTH
 from forum.models.types import utcnow
 from forum.notifications.services import notify
 from forum.policy import Action
-from forum.threads.services import restore_post, withdraw_post
+from forum.threads.statuses import restore_post, withdraw_post
 from moderation import items
 from moderation.services import ModerationError, membership_behind
 

@@ -29,11 +29,11 @@ from forum.models.post import (
     CONTENT_WARNING_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     TITLE_MIN_LENGTH,
-    UNPUBLISHED_STATUSES,
     path_segment,
 )
 from forum.models.types import utcnow
 from forum.policy import Action, Refusal, refusals
+from forum.threads import statuses
 
 BODY_MAX_LENGTH = 20_000
 # Replies nest to any depth the path column holds; deeper replies attach to the deepest post.
@@ -274,51 +274,6 @@ def post_reply(
     return post
 
 
-def restore_post(post: Post) -> None:
-    """Make a post a moderator hid, removed, held or declined visible again: one never published
-    is published now (publish_post), the others show again where they were."""
-    if post.status in UNPUBLISHED_STATUSES:
-        publish_post(post)
-    elif post.status in (PostStatus.HIDDEN, PostStatus.REMOVED):
-        post.status = PostStatus.VISIBLE
-        if post.is_first:
-            db.session.get(Thread, post.thread_id).status = PostStatus.VISIBLE
-    post.decision_reason = None
-    db.session.flush()
-
-
-def withdraw_post(post: Post, public_reason: str) -> None:
-    """A moderator's removal: a published post leaves a placeholder, a held one is declined and
-    stays out of everyone else's sight; its author reads it with the reason."""
-    post.status = PostStatus.DECLINED if post.status in UNPUBLISHED_STATUSES else PostStatus.REMOVED
-    post.decision_reason = public_reason
-    if post.is_first:
-        db.session.get(Thread, post.thread_id).status = post.status
-    db.session.flush()
-
-
-def publish_post(post: Post) -> None:
-    """Publish a held (or declined) post, once a moderator approves it: it appears, and its
-    thread's reply count and last activity (and its space's) move now, not when it was written."""
-    if post.status not in UNPUBLISHED_STATUSES:
-        return
-    post.status = PostStatus.VISIBLE
-    now = utcnow()
-    thread = db.session.get(Thread, post.thread_id)
-    if post.is_first:
-        thread.status = PostStatus.VISIBLE
-        thread.last_activity_at = now
-    else:
-        db.session.execute(
-            update(Thread)
-            .where(Thread.id == thread.id)
-            .values(reply_count=Thread.reply_count + 1, last_activity_at=now)
-        )
-    db.session.get(Space, post.space_id).last_activity_at = now
-    db.session.flush()
-    db.session.refresh(thread)
-
-
 def edit_post(
     user: User,
     post: Post,
@@ -364,24 +319,10 @@ def edit_post(
         thread.title = title or thread.title
         thread.content_warning = content_warning
     if verdict.held:
-        _hold_again(post, thread)
+        statuses.hold_again(post, thread)
     screening.file(post, verdict)
     db.session.flush()
     return True
-
-
-def _hold_again(post: Post, thread: Thread | None) -> None:
-    """Take a published post back to waiting for approval: it leaves the lists and counts it
-    was in until publish_post() puts it back."""
-    post.status = PostStatus.PENDING
-    if thread is not None:  # the first post: its thread waits with it
-        thread.status = PostStatus.PENDING
-    else:
-        db.session.execute(
-            update(Thread)
-            .where(Thread.id == post.thread_id)
-            .values(reply_count=Thread.reply_count - 1)
-        )
 
 
 def delete_post(user: User, post: Post) -> None:

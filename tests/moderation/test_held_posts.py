@@ -17,7 +17,7 @@ from forum.models import (
     Space,
     Thread,
 )
-from forum.threads.services import publish_post
+from forum.threads.statuses import publish_post
 from tests.factories import add_member, first_post, reply, start_thread
 from tests.support.log import mod_log
 from tests.support.pages import form_errors, text
