@@ -10,21 +10,29 @@ from forum.models.membership import (
     Role,
 )
 from forum.models.mod_action import ActionKind, ModAction
-from forum.models.notification import Notification, NotificationKind
+from forum.models.notification import (
+    Delivery,
+    MailStatus,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
 from forum.models.persona import Persona, PersonaKind
 from forum.models.post import GONE_STATUSES, Post, PostRevision, PostStatus, Thread
 from forum.models.queue_item import Decision, QueueItem, QueueKind, QueueStatus
+from forum.models.reading import ThreadRead, ThreadWatch
 from forum.models.reveal import RevealRequest, RevealStatus
 from forum.models.scheduled_change import ScheduledChange, ScheduledSetting
 from forum.models.session import BrowserSession
 from forum.models.space import IdentityMode, JoinPolicy, Premoderation, Space, Visibility
-from forum.models.user import User
+from forum.models.user import MailMode, User
 from forum.models.watched_word import WatchAction, WatchedWord
 
 __all__ = [
     "ActionKind",
     "BrowserSession",
     "Decision",
+    "Delivery",
     "Flag",
     "FlagReason",
     "GONE_STATUSES",
@@ -32,11 +40,14 @@ __all__ = [
     "Invitation",
     "JoinPolicy",
     "Label",
+    "MailMode",
+    "MailStatus",
     "Membership",
     "MembershipStatus",
     "ModAction",
     "Notification",
     "NotificationKind",
+    "NotificationPreference",
     "Persona",
     "PersonaKind",
     "PersonaSanction",
@@ -54,6 +65,8 @@ __all__ = [
     "ScheduledSetting",
     "Space",
     "Thread",
+    "ThreadRead",
+    "ThreadWatch",
     "User",
     "Visibility",
     "WatchAction",

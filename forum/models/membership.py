@@ -63,6 +63,9 @@ class Membership(db.Model):
     persona_sanction: Mapped[PersonaSanction | None] = enum_column(PersonaSanction, None)
     persona_sanction_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     persona_sanction_reason: Mapped[str | None] = mapped_column(String(500))
+    # "Mark all read": threads with nothing newer than this are not new to the member, whatever
+    # their read positions. None: since joining.
+    marked_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="raise")
     space: Mapped[Space] = relationship(lazy="raise")
@@ -115,6 +118,10 @@ class Invitation(db.Model):
     # Only a hash of the link's token is kept: a database leak hands out no invitations.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # An invitation by name: only this account may use it, and it is told in the app.
+    invitee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     note: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -123,7 +130,7 @@ class Invitation(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     space: Mapped[Space] = relationship(lazy="raise")
-    created_by: Mapped[User | None] = relationship(lazy="raise")
+    created_by: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[created_by_id])
 
     def state(self, now: datetime | None = None) -> str:
         """Where the invitation stands: live, withdrawn, expired or used up."""

@@ -15,7 +15,7 @@ NAME_MAX_LENGTH = 80
 DESCRIPTION_MAX_LENGTH = 500
 
 
-def enum_column(enum: type[StrEnum], default: StrEnum, length: int = 20):
+def enum_column(enum: type[StrEnum], default: StrEnum | None, length: int = 20, **options):
     """A column holding a StrEnum's values as plain strings, checked by SQLAlchemy."""
     return mapped_column(
         Enum(
@@ -26,6 +26,7 @@ def enum_column(enum: type[StrEnum], default: StrEnum, length: int = 20):
             validate_strings=True,
         ),
         default=default,
+        **options,
     )
 
 

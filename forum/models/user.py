@@ -1,6 +1,7 @@
 """User: an account. Posts never point here directly; they point to a persona."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String
@@ -8,9 +9,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.extensions import db
 from forum.models.label import LABEL_MAX_LENGTH
+from forum.models.space import enum_column
 from forum.models.types import UTCDateTime, utcnow
 
 USERNAME_MAX_LENGTH = 30
+
+
+class MailMode(StrEnum):
+    """Whether an account with an address gets its notifications by mail, and how often."""
+
+    OFF = "off"
+    IMMEDIATE = "immediate"  # one mail per notification, at the sender's next run
+    DAILY = "daily"  # one digest a day
 
 
 class User(UserMixin, db.Model):
@@ -22,6 +32,8 @@ class User(UserMixin, db.Model):
     username_key: Mapped[str] = mapped_column(String(USERNAME_MAX_LENGTH), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     email: Mapped[str | None] = mapped_column(String(254))
+    mail_mode: Mapped[MailMode] = enum_column(MailMode, MailMode.OFF)
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     # A verified practitioner label ("Police officer"), granted only by an admin.
     label: Mapped[str | None] = mapped_column(
