@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from forum import header_counts, policy
+from forum.extensions import db
 from forum.models import (
     ActionKind,
     ModAction,
@@ -38,7 +39,10 @@ class Told:
     id: int
     at: datetime
     is_unread: bool
-    text: str
+    text: str  # what the page says
+    # What a mail may say: what happened and where, never a thread's title or a post's words
+    # from a space that is not public (mailboxes are less private than the site).
+    summary: str
     reason: str  # the decision's public reason; "" when none or not to be shown
     post_public_id: str | None  # a link to the post, when the recipient may read it
     appeal_entry_id: int | None  # a link to appeal, when they may
@@ -138,6 +142,7 @@ def _told(viewer: User, row) -> Told:
         at=notification.created_at,
         is_unread=notification.read_at is None,
         text=text,
+        summary=text,  # these kinds name only the space and the recipient's own handle
         reason=reason,
         post_public_id=post_id if shows_post else None,
         appeal_entry_id=entry.id if may_appeal else None,
@@ -145,11 +150,9 @@ def _told(viewer: User, row) -> Told:
     )
 
 
-def notification_page(viewer: User, number: int) -> Page:
-    """One page of the viewer's notifications, newest first, told as they may read them now:
-    a count and one query, whatever the page holds, besides the viewer's standing."""
+def _statement():
     target = aliased(Persona)
-    statement = (
+    return (
         select(
             Notification,
             ModAction,
@@ -164,13 +167,29 @@ def notification_page(viewer: User, number: int) -> Page:
         .outerjoin(target, target.id == ModAction.target_persona_id)
         .outerjoin(Post, Post.id == Notification.post_id)
         .outerjoin(QueueItem, QueueItem.appeal_of_id == ModAction.id)
-        .where(Notification.user_id == viewer.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
+
+
+def notification_page(viewer: User, number: int) -> Page:
+    """One page of the viewer's notifications, newest first, told as they may read them now:
+    a count and one query, whatever the page holds, besides the viewer's standing."""
+    statement = _statement().where(Notification.user_id == viewer.id)
     page = paginate(statement, number, NOTIFICATIONS_PER_PAGE, scalars=False)
     policy.memberships_of(viewer)  # the viewer's standing in every space, read at once
     told = [_told(viewer, row) for row in page.items]
     return Page(told, page.number, page.per_page, page.total)
+
+
+def told(viewer: User, notification_ids: list[int]) -> list[Told]:
+    """The viewer's notifications of these ids, told as the page tells them (the mail sender's
+    reading): one query, besides the viewer's standing."""
+    statement = _statement().where(
+        Notification.user_id == viewer.id, Notification.id.in_(notification_ids)
+    )
+    rows = db.session.execute(statement).all()
+    policy.memberships_of(viewer)
+    return [_told(viewer, row) for row in rows]
 
 
 def init_app(app) -> None:
