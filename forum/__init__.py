@@ -24,6 +24,7 @@ from forum import (
     notifications,
     policy,
     profiles,
+    search,
     spaces,
     threads,
     times,
@@ -59,6 +60,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     profiles.init_app(app)
     admin.init_app(app)
     notifications.init_app(app)
+    search.init_app(app)
     moderation.init_app(app)
 
     errors.init_app(app)

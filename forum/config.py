@@ -39,6 +39,8 @@ class Config:
     RATELIMIT_EDIT: str = "30 per 10 minutes"
     # Reports of posts per account.
     RATELIMIT_FLAG: str = "20 per hour"
+    # Searches per account or address.
+    RATELIMIT_SEARCH: str = "30 per minute"
     # Every other request, per account or address.
     RATELIMIT_DEFAULT: str = "300 per minute"
     # How long each worker may serve a signed-out visitor a page it rendered for another one,

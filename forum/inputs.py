@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 
 
 def has_control(text: str) -> bool:
@@ -10,11 +10,21 @@ def has_control(text: str) -> bool:
     return any(unicodedata.category(character) == "Cc" for character in text)
 
 
+def checks_its_own_query(view):
+    """Let a view whose form reads the query refuse a control character there itself, with the
+    form and what was typed (the search page), rather than this generic 400."""
+    view.checks_its_own_query = True
+    return view
+
+
 def refuse_control_characters() -> None:
     # No route names anything with a control character in it, and PostgreSQL cannot even
     # compare a string holding NUL: such a path is a page that does not exist.
     if has_control(request.path):
         abort(404)
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "checks_its_own_query", False):
+        return
     if any(has_control(key) or has_control(value) for key, value in request.args.items(multi=True)):
         abort(400, "The address of this page contains a control character. Check the link.")
 

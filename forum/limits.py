@@ -192,3 +192,4 @@ REPLY_NEW_ACCOUNT = Budget(
 )
 EDIT = Budget("RATELIMIT_EDIT", "edit", "Members may make", ("edit", "edits"))
 FLAG = Budget("RATELIMIT_FLAG", "flag", "Members may report", ("post", "posts"))
+SEARCH = Budget("RATELIMIT_SEARCH", "search", "Everyone may search", ("time", "times"))

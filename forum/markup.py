@@ -21,6 +21,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline import linkify as linkify_rule
 from markdown_it.token import Token
+from markupsafe import Markup, escape
 
 # Bump when the output of render() changes, so `flask rerender` knows what is stale.
 # 2: explicit empty generic attributes, links limited to the allowed schemes before nh3, images
@@ -198,3 +199,33 @@ def _sanitised(html: str) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
     )
+
+
+# Search snippets: the backend puts these private-use characters around each match
+# (forum/search/index.py keeps them out of what is indexed).
+MATCH_START = "\ue000"
+MATCH_END = "\ue001"
+_MATCH_MARKERS = re.compile(f"([{MATCH_START}{MATCH_END}])")
+
+
+def highlighted(snippet: str) -> Markup:
+    """A search snippet of source text, escaped, with its marked matches in <mark>.
+
+    Snippets are Markdown source, never rendered: whatever tags a post holds show as text. Marks
+    are balanced whatever the markers: a stray end is dropped and an open mark is closed.
+    """
+    parts, marking = [], False
+    for part in _MATCH_MARKERS.split(snippet):
+        if part == MATCH_START:
+            if not marking:
+                parts.append("<mark>")
+            marking = True
+        elif part == MATCH_END:
+            if marking:
+                parts.append("</mark>")
+            marking = False
+        else:
+            parts.append(str(escape(part)))
+    if marking:
+        parts.append("</mark>")
+    return Markup("".join(parts))  # noqa: S704 (every part is escaped or one of our two tags)

@@ -1,0 +1,23 @@
+"""Fixtures of the search tests: rate limits off while a test builds its data."""
+
+from contextlib import contextmanager
+
+import pytest
+
+from forum.limits import current_limiter
+
+
+@pytest.fixture
+def limits_off(app):
+    """A block inside which posting spends no budget; limits are on again after it."""
+
+    @contextmanager
+    def off():
+        limiter = current_limiter()
+        limiter.enabled = False
+        try:
+            yield
+        finally:
+            limiter.enabled = True
+
+    return off
