@@ -18,7 +18,7 @@ from urllib.error import URLError
 from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, Request, build_opener
 
-from bench import markup
+from bench import markup, search
 from bench.seed import BENCH_SPACE, THREAD_100_PATH, THREAD_1000_PATH, Dataset, seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +48,8 @@ SPACES = setting("BENCH_SPACES", 20)
 THREADS = setting("BENCH_THREADS", 2_000)
 POSTS = setting("BENCH_POSTS", 100_000)
 REUSE = os.environ.get("BENCH_REUSE", "") == "1"  # keep the database of the last run
+# A PostgreSQL database (emptied and seeded like the SQLite one) to time searches on as well.
+POSTGRES_URL = os.environ.get("BENCH_DATABASE_URL", "")
 
 # (page, viewer): (what is compared, the bound). Shares are of the ceiling's requests/s.
 TARGETS = {
@@ -442,8 +444,18 @@ def main() -> int:
 
     passed = judge(results)
     rendering, rendering_passed = markup.report()
-    passed = passed and rendering_passed
-    report = table(results, ceilings) + "\n\nThe Markdown renderer's worst case:\n\n" + rendering
+    if POSTGRES_URL and not REUSE:
+        seed(database, spaces=SPACES, threads=THREADS, posts=POSTS, url=POSTGRES_URL)
+    print("Timing searches...", flush=True)
+    searching, searching_passed, search_rows = search.report(dataset.database, POSTGRES_URL)
+    passed = passed and rendering_passed and searching_passed
+    report = (
+        table(results, ceilings)
+        + "\n\nThe Markdown renderer's worst case:\n\n"
+        + rendering
+        + f"\n\nSearches ({search.ROUNDS} of each, in process):\n\n"
+        + searching
+    )
     elapsed = time.monotonic() - started
     print()
     print(report)
@@ -459,6 +471,7 @@ def main() -> int:
             {
                 "ceilings": [asdict(run) for run in ceilings],
                 "results": [asdict(result) for result in results],
+                "searches": search_rows,
                 "duration": DURATION,
                 "connections": CONNECTIONS,
                 "workers": WORKERS,

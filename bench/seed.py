@@ -1,4 +1,5 @@
-"""Seed a large forum into a fresh SQLite database with bulk inserts, as the app would store it."""
+"""Seed a large forum into a fresh database (SQLite, or PostgreSQL) with bulk inserts, as the app
+would store it."""
 
 import random
 import time
@@ -65,6 +66,24 @@ TITLES = [
 ]
 
 
+# Words appended to every post, drawn by Zipf's law as words are in real text, so that search
+# has common and rare words to find (bench/search.py): VOCABULARY[0] is in most posts, the last
+# word in a few dozen. Drawn by a generator of their own, so the threads' shapes do not change.
+SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "zu", "be", "da", "fe", "go", "hu"]
+VOCABULARY_SIZE = 3_000
+WORDS_PER_POST = 8
+
+
+def vocabulary(rng: random.Random) -> list[str]:
+    words: dict[str, None] = {}
+    while len(words) < VOCABULARY_SIZE:
+        words["".join(rng.choices(SYLLABLES, k=rng.choice((3, 4))))] = None
+    return list(words)
+
+
+VOCABULARY = vocabulary(random.Random(7))  # noqa: S311 (test data, nothing secret)
+
+
 @dataclass(frozen=True)
 class Dataset:
     """What the benchmark loads: URLs of the pages, and the member account's credentials."""
@@ -81,10 +100,12 @@ def _writes_without_waiting_for_the_disk(dbapi_connection, _record) -> None:
     dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
-def bench_app(database: Path):
+def bench_app(database: Path | str):
+    """The app on the benchmark's SQLite file, or on the database a URL names."""
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
     return create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "bench",
             "RATELIMIT_ENABLED": False,
         }
@@ -135,21 +156,29 @@ def seed(
     posts: int = 100_000,
     users: int = 400,
     seed_value: int = 2026,
+    url: str | None = None,
 ) -> Dataset:
-    """Make a fresh database at `database` and fill it; return what the benchmark loads."""
+    """Make a fresh database at `database` (or, given a URL, empty that database: PostgreSQL)
+    and fill it; return what the benchmark loads."""
     started = time.monotonic()
     database = database.resolve()
     rng = random.Random(seed_value)  # noqa: S311 (test data, nothing secret)
+    words_rng = random.Random(seed_value + 1)  # noqa: S311
+    weights = [1 / rank for rank in range(1, len(VOCABULARY) + 1)]
     database.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    if url is None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
 
-    app = bench_app(database)
+    app = bench_app(url or database)
     with app.app_context():
+        if url is not None:
+            db.drop_all()
         db.create_all()
-        # The bulk inserts need not wait for the disk: the data is made anew on every run. A
-        # connection setting, set outside any transaction, on every connection the seed opens.
-        event.listen(db.engine, "connect", _writes_without_waiting_for_the_disk)
+        if url is None:
+            # The bulk inserts need not wait for the disk: the data is made anew on every run.
+            # A connection setting, set outside any transaction, on every connection opened.
+            event.listen(db.engine, "connect", _writes_without_waiting_for_the_disk)
         db.engine.dispose()
 
         # The member who signs in, through the real registration service.
@@ -277,6 +306,7 @@ def seed(
                     path, depth = parent_path + path_segment(post_id), parent_depth + 1
                 paths.append((post_id, path, depth))
                 body = rng.randrange(len(BODIES))
+                words = " ".join(words_rng.choices(VOCABULARY, weights, k=WORDS_PER_POST))
                 status = PostStatus.DELETED if index and rng.random() < 0.01 else PostStatus.VISIBLE
                 post_rows.append(
                     {
@@ -288,8 +318,8 @@ def seed(
                         "persona_id": persona_id,
                         "path": path,
                         "depth": depth,
-                        "body_source": BODIES[body],
-                        "body_html": html[body],
+                        "body_source": f"{BODIES[body]}\n\n{words}",
+                        "body_html": f"{html[body]}<p>{words}</p>\n",
                         "render_version": markup.RENDER_VERSION,
                         "status": status,
                         "created_at": when,
@@ -329,15 +359,20 @@ def seed(
             ):
                 for start in range(0, len(rows), BATCH):
                     connection.execute(insert(model.__table__), rows[start : start + BATCH])
-        # Outside any transaction, where SQLite allows it: fold the WAL into the database file.
         raw = db.engine.raw_connection()
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if url is None:
+            # Outside any transaction, where SQLite allows it: fold the WAL into the file.
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            raw.driver_connection.autocommit = True
+            raw.driver_connection.execute("VACUUM ANALYZE")  # statistics for the planner
         raw.close()
         db.session.remove()
         db.engine.dispose()
 
+    where = "PostgreSQL" if url else database.name
     print(
-        f"Seeded {database.name}: {spaces} spaces, {threads:,} threads, {len(post_rows):,} posts, "
+        f"Seeded {where}: {spaces} spaces, {threads:,} threads, {len(post_rows):,} posts, "
         f"{users} users, {len(persona_rows):,} personas in {time.monotonic() - started:.1f} s"
     )
     return Dataset(

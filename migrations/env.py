@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from forum.search.index import outside_the_models
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -49,10 +51,8 @@ def get_metadata():
     return target_db.metadata
 
 
-def include_object(object, name, type_, reflected, compare_to):
-    """Leave the search index out of autogenerate's comparison: its tables (on SQLite the FTS5
-    table and its shadow tables) are made by forum/search/index.py, not by the models."""
-    return not (type_ == "table" and compare_to is None and name.startswith("search_"))
+# The search index's tables are made by forum/search/index.py, not by the models.
+include_object = outside_the_models
 
 
 def run_migrations_offline():

@@ -15,6 +15,7 @@ from sqlalchemy import inspect
 
 from forum import PROJECT_ROOT, create_app
 from forum.extensions import db
+from forum.search.index import outside_the_models
 from tests.conftest import settings_for_tests, skip_or_fail, throwaway_postgres_database
 
 # migrations/env.py (Flask-Migrate's template) tries Flask-SQLAlchemy 2's get_engine() first.
@@ -75,7 +76,12 @@ def schema_drift() -> list:
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
             connection,
-            opts={"compare_type": True, "compare_server_default": True},
+            opts={
+                "compare_type": True,
+                "compare_server_default": True,
+                # As migrations/env.py: the search index is not the models'.
+                "include_object": outside_the_models,
+            },
         )
         return compare_metadata(context, db.metadata)
 

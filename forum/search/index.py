@@ -145,6 +145,12 @@ def remove(connection: Connection) -> None:
     _run(connection, 2)
 
 
+def outside_the_models(object, name, type_, reflected, compare_to) -> bool:
+    """Alembic's include_object: False for the index's tables (FTS5's shadow tables too), which
+    autogenerate must not compare with the models, since they are made here."""
+    return not (type_ == "table" and compare_to is None and name.startswith("search_"))
+
+
 def attach_to(metadata: MetaData) -> None:
     """Make `create_all()` install the index after the tables, and `drop_all()` remove it first
     (on PostgreSQL it refers to `posts`, which could not be dropped before it). Once per
