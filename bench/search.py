@@ -29,7 +29,7 @@ CASES = [
     ("very common word", VOCABULARY[0], None),
     ("rare word", VOCABULARY[-1], None),
     ("two words", "youth worker", None),
-    ("prefix", "safeguard", None),
+    ("two words in one space", "youth worker", BENCH_SPACE),
     ("common word in one space", "thinking", BENCH_SPACE),
 ]
 

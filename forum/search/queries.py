@@ -23,8 +23,9 @@ from forum.pagination import Page
 from forum.search.backends import backend_for, words_of
 
 RESULTS_PER_PAGE = 20
-# Counting every match of a common word would cost more than the page itself: past this many,
-# the page says "more than" and offers the pages up to it.
+# Counting, and ranking, every match of a common word costs time in proportion to the matches
+# (bm25 and ts_rank score each one): past this many, the page says "more than", offers the pages
+# up to it, and shows the newest first, which the engine reads in order and stops early.
 MOST_COUNTED = 1_000
 
 
@@ -60,7 +61,7 @@ class Result:
 @dataclass(frozen=True)
 class Results:
     page: Page
-    more_than_counted: bool  # there are more matches than MOST_COUNTED
+    more_than_counted: bool  # there are more matches than MOST_COUNTED: the newest come first
 
 
 @dataclass(frozen=True)
@@ -140,18 +141,24 @@ def search(viewer: User, criteria: Criteria, page: int) -> Results:
     total = db.session.scalar(select(func.count()).select_from(counted), parameters)
     number = Page.clamp(page, min(total, MOST_COUNTED), RESULTS_PER_PAGE)
 
-    score = match.score.label("score")
-    best = score.desc() if match.best_first else score.asc()
+    more_than_counted = total > MOST_COUNTED
+    if more_than_counted:
+        # The post id alone, so the engine reads its matches in that order and stops early.
+        score, best_first = match.post_id.label("score"), True
+        order = [match.post_id.desc()]
+    else:
+        score, best_first = match.score.label("score"), match.best_first
+        order = [score.desc() if best_first else score.asc(), match.post_id.desc()]
     ranked = (
         matching(match.post_id.label("post_id"), score)
-        .order_by(best, match.post_id.desc())
+        .order_by(*order)
         .limit(RESULTS_PER_PAGE)
         .offset((number - 1) * RESULTS_PER_PAGE)
         .subquery("ranked")
     )
-    rows = _page_rows(backend, ranked, match.best_first, viewer, parameters)
+    rows = _page_rows(backend, ranked, best_first, viewer, parameters)
     return Results(
-        Page(rows, number, RESULTS_PER_PAGE, min(total, MOST_COUNTED)), total > MOST_COUNTED
+        Page(rows, number, RESULTS_PER_PAGE, min(total, MOST_COUNTED)), more_than_counted
     )
 
 

@@ -1,7 +1,7 @@
 """The search access matrix: each kind of viewer × each kind of space × each post status.
 
-Every post carries one word of its own, `needle<space kind><status>`, and each viewer searches
-for the prefix they all share: the words found must be exactly those of the visible posts in
+Every post carries the word `needle` and one word of its own, `needle<space kind><status>`, and
+each viewer searches for `needle`: the words found must be exactly those of the visible posts in
 visible threads of the spaces the viewer may read, and nothing of any other space shows on the
 page (its name included). Run on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
 """
@@ -37,7 +37,7 @@ READS = {
 
 
 def _reply(author, parent, word):
-    return factories.reply(author, parent, body=f"A reply about {word} and more.")
+    return factories.reply(author, parent, body=f"A reply about needle {word} and more.")
 
 
 def _set_status(post: Post, status: PostStatus) -> None:
@@ -70,7 +70,7 @@ def _posts_of_every_status(access_world):
     author = users["member"]
     for kind, space in access_world.spaces.items():
         thread = factories.start_thread(
-            author, space, title="A conversation", body=f"Opening needle{kind}first words."
+            author, space, title="A conversation", body=f"Opening needle needle{kind}first words."
         )
         first = factories.first_post(thread)
         for status in STATUSES[1:]:
