@@ -21,6 +21,7 @@ from forum import (
     home,
     inputs,
     limits,
+    mail,
     notifications,
     policy,
     profiles,
@@ -59,6 +60,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     profiles.init_app(app)
     admin.init_app(app)
     notifications.init_app(app)
+    mail.init_app(app)
     moderation.init_app(app)
 
     errors.init_app(app)
