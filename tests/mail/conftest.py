@@ -27,12 +27,17 @@ def mailbox(app, smtp_server) -> Mailbox:
     return smtp_server
 
 
+def address_for(username: str) -> str:
+    """An address that does not spell the username, so a mail naming the account shows."""
+    return f"inbox-{len(username)}-{sum(map(ord, username))}@example.org"
+
+
 @pytest.fixture
 def mail_reader(make_user):
     """An account with an address and mail on: immediate unless told otherwise."""
 
     def make(username: str, mode: MailMode = MailMode.IMMEDIATE, **kwargs) -> User:
-        user = make_user(username, email=f"{username}@example.org", **kwargs)
+        user = make_user(username, email=address_for(username), **kwargs)
         user.mail_mode = mode
         db.session.commit()
         return user
@@ -46,3 +51,13 @@ def mailed_notification(user: User, kind: NotificationKind, **about) -> Notifica
     notification.mail_status = MailStatus.WAITING
     db.session.commit()
     return notification
+
+
+def to_be_mailed(user: User) -> None:
+    """Mark what the account was told as waiting for the mail, as notify() does for someone
+    with mail on (for notifications a use case made, such as a moderator's decision)."""
+    for notification in db.session.scalars(
+        db.select(Notification).where(Notification.user_id == user.id)
+    ):
+        notification.mail_status = MailStatus.WAITING
+    db.session.commit()

@@ -237,7 +237,10 @@ def test_a_server_that_goes_away_mid_run_marks_only_the_mail_in_hand(
     app, mailbox, replied, mail_reader
 ):
     readers = [mail_reader(name) for name in ("ada_first", "bea_second", "cy_third")]
-    notifications = [replied(reader=reader, slug=f"s{n}")[3] for n, reader in enumerate(readers)]
+    made = [replied(reader=reader, slug=f"s{n}") for n, reader in enumerate(readers)]
+    notifications = [notification for *_, notification in made]
+    _, space, answer, _ = made[1]
+    behind = mailed_notification(readers[1], NotificationKind.MENTION, space=space, post=answer)
     mailbox.close_on.add(readers[1].email)
 
     result = send(app)
@@ -247,11 +250,12 @@ def test_a_server_that_goes_away_mid_run_marks_only_the_mail_in_hand(
     assert first.mail_status == MailStatus.SENT
     assert (second.mail_status, second.mail_attempts) == (MailStatus.WAITING, 1)
     assert second.mail_retry_at > utcnow()
-    assert (third.mail_status, third.mail_attempts, third.mail_retry_at) == (
-        MailStatus.WAITING,
-        0,
-        None,
-    )
+    for untouched in (third, fetched(behind)):  # another account's; the same account's next
+        assert (untouched.mail_status, untouched.mail_attempts, untouched.mail_retry_at) == (
+            MailStatus.WAITING,
+            0,
+            None,
+        )
 
 
 def test_a_row_another_run_holds_is_not_sent_until_its_claim_lapses(app, mailbox, replied):
@@ -263,6 +267,14 @@ def test_a_row_another_run_holds_is_not_sent_until_its_claim_lapses(app, mailbox
     assert mailbox.received == []
     assert sender.send_due(now + sender.LEASE + timedelta(seconds=1)).mails == 1
     assert len(mailbox.received) == 1
+
+
+def test_of_two_runs_claiming_one_digest_day_only_the_first_wins(app, mail_reader):
+    reader = mail_reader("dee_daily", MailMode.DAILY)
+    now = utcnow()
+    assert sender._claim_day(reader.id, now)
+    assert not sender._claim_day(reader.id, now)
+    assert sender._claim_day(reader.id, now + sender.DIGEST_EVERY)
 
 
 def test_two_runs_at_once_send_each_mail_once(app, mailbox, mail_reader, replied, make_user):
