@@ -21,6 +21,7 @@ from forum import (
     home,
     inputs,
     limits,
+    mail,
     notifications,
     policy,
     profiles,
@@ -61,6 +62,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     admin.init_app(app)
     notifications.init_app(app)
     search.init_app(app)
+    mail.init_app(app)
     moderation.init_app(app)
 
     errors.init_app(app)

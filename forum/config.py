@@ -63,9 +63,22 @@ class Config:
     REVEAL_WITHOUT_SECOND_ADMIN: bool = False
     # Send the session cookie over HTTPS only. Turn on whenever the site is served over HTTPS.
     SESSION_COOKIE_SECURE: bool = False
-    # The site's address as people reach it: absolute links (invitations) are built from it,
+    # The site's address as people reach it: absolute links (invitations, mails) are built from it,
     # never from the Host header a request brings. Set it whenever the site is not local.
     SITE_URL: str = "http://127.0.0.1:5000"
+    # Outgoing mail: notifications by mail, sent by `flask --app wsgi notifications send`.
+    # The SMTP server; by default a relay on this machine.
+    SMTP_HOST: str = "localhost"
+    SMTP_PORT: int = 25
+    # Sign in to the server with these when SMTP_USERNAME is set.
+    SMTP_USERNAME: str = ""
+    SMTP_PASSWORD: str = ""
+    # none (a local relay), starttls (upgraded on connecting, port 587) or tls (port 465).
+    SMTP_SECURITY: str = "none"
+    # Seconds to wait for the server before giving up on this run.
+    SMTP_TIMEOUT: int = 30
+    # The mails' From address. Unset: "Safe Spaces <no-reply@" and the host of SITE_URL.
+    MAIL_FROM: str = ""
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
     TRUSTED_PROXIES: int = 0
     # Largest request body accepted, in bytes.

@@ -1,8 +1,12 @@
-"""Absolute links (invitations, and later e-mails), built from SITE_URL, never the Host header."""
+"""Absolute links (invitations and mails), built from SITE_URL, never the Host header."""
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 
 
 def absolute_url(endpoint: str, **values) -> str:
     """The page's full address on the configured site: a forged Host cannot redirect it."""
-    return current_app.config["SITE_URL"].rstrip("/") + url_for(endpoint, **values)
+    site = current_app.config["SITE_URL"].rstrip("/")
+    if has_request_context():
+        return site + url_for(endpoint, **values)
+    # A command (the mail sender) has no request to build from: the URL map alone gives the path.
+    return site + current_app.url_map.bind("").build(endpoint, values)

@@ -37,9 +37,11 @@ from forum import labels
 from forum.admin.reveals import ask_reveal
 from forum.extensions import db
 from forum.limits import current_limiter
+from forum.mail.unsubscribe import unsubscribe_token
 from forum.models import (
     BrowserSession,
     IdentityMode,
+    MailMode,
     Notification,
     Persona,
     PersonaKind,
@@ -118,6 +120,7 @@ MADE_UP = {
     "removed": "nosuchpost23",
     "notification": 987654,
     "reveal": 987654,
+    "unsubscribe": "no-such-unsubscribe-token",
 }
 OBJECTS_OF_A_SPACE = (
     "thread",
@@ -293,6 +296,8 @@ ROUTES: dict[str, Route] = {
     "notifications.mark_all_read": Route(
         "/notifications/read-all", POST, A.ACCOUNT, sign_in=True, actor="author"
     ),
+    # A mail's unsubscribe link: whoever holds its signed token, signed in or not.
+    "mail.unsubscribe": Route("/unsubscribe/{unsubscribe}", GET_POST, A.ANYONE, actor="visitor"),
     # Site administration
     "admin.index": Route("/admin", GET, A.SITE_ADMINS, sign_in=True),
     # Staff of any space and site admins; anyone else signed in is refused (403).
@@ -694,6 +699,7 @@ def populate(route_world: World) -> None:
         ),
     }
     route_world.site |= reveal_fills(route_world)
+    route_world.site["unsubscribe"] = unsubscribe_fill()
     site_author = route_world.people["author of members"]
     route_world.site["notification"] = db.session.scalar(
         select(Notification.id).where(Notification.user_id == site_author.id)
@@ -717,6 +723,13 @@ def reveal_fills(route_world: World) -> dict:
     }
     asked = ask_reveal(asker, "members-space", handles["members"], "Route world reason.")
     return {"reveal": asked.id, "pseudonym": handles["public"]}
+
+
+def unsubscribe_fill() -> str:
+    """The unsubscribe token of an account that gets mail: its link has something to stop."""
+    reader = factories.make_user("mail_reader", email="inbox@example.org")
+    reader.mail_mode = MailMode.IMMEDIATE
+    return unsubscribe_token(reader)
 
 
 def populate_space(route_world: World, kind: str) -> None:
