@@ -1,9 +1,9 @@
 """Read positions: what is new to a member in a thread, and recording how far they have read.
 
 A member's position in a thread (`ThreadRead.read_at`) is a post time: posts written after it are
-new to them. A thread they never opened is new from the moment they joined the space, when it
-was started after that; "mark all read" (`Membership.marked_read_at`) moves every position in the
-space up to its time. Only an active member has positions (visitors and people outside the
+new to them. A thread they never opened is new when it was started after they joined the space
+(one started before, never opened, is not); "mark all read" (`Membership.marked_read_at`) moves
+every position in the space up to its time, opened threads or not: what comes after is new. Only an active member has positions (visitors and people outside the
 space have none, so their page views write nothing), and only posts every reader of the space
 reads (published, visible ones) written by someone else count as new: a held, hidden or removed
 post, or one's own, never does. A held post counts from when it was written, not published.
@@ -50,13 +50,13 @@ def _since():
     """SQL: the time after which the thread's posts are new to the viewer; NULL when none is.
     For a statement joined with join_positions()."""
     marked, joined = _member.marked_read_at, _member.joined_at
-    start = _later(func.coalesce(marked, joined), func.coalesce(joined, marked))
     return case(
         (
             and_(_member.id.is_not(None), _read.read_at.is_not(None)),
             _later(_read.read_at, func.coalesce(marked, _read.read_at)),
         ),
-        (Thread.created_at > start, start),
+        (marked.is_not(None), marked),
+        (Thread.created_at > joined, joined),
         else_=None,
     )
 
@@ -152,11 +152,12 @@ class ReadState:
 
 def _since_for(membership: Membership, read_at: datetime | None, started: datetime):
     """_since() in Python, for one thread's page."""
-    marked = membership.marked_read_at
+    marked, joined = membership.marked_read_at, membership.joined_at
     if read_at is not None:
         return max(read_at, marked or read_at)
-    start = max((t for t in (membership.joined_at, marked) if t is not None), default=None)
-    return start if start is not None and started > start else None
+    if marked is not None:
+        return marked
+    return joined if joined is not None and started > joined else None
 
 
 def mark_new(viewer: User, thread: Thread, posts, read_at: datetime | None) -> ReadState | None:
