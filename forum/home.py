@@ -1,4 +1,5 @@
-"""The front page: the spaces the viewer may see and recent threads from those they may read."""
+"""The front page: a member's own spaces with what is new there, the spaces the viewer may see
+and recent threads from those they may read."""
 
 from flask import Blueprint, Flask, render_template
 from flask_login import current_user
@@ -15,8 +16,11 @@ def init_app(app: Flask) -> None:
 
 @bp.route("/")
 def index():
+    entries = visible_spaces(current_user)
     return render_template(
         "home/index.html",
-        entries=visible_spaces(current_user),
+        # The spaces whose membership grants access now: those where something can be new.
+        your_spaces=[entry for entry in entries if entry.new_threads is not None],
+        entries=entries,
         recent=recent_threads(current_user),
     )

@@ -31,7 +31,7 @@ from weakref import WeakKeyDictionary
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from forum import labels
 from forum.admin.reveals import ask_reveal
@@ -49,6 +49,7 @@ from forum.models import (
     QueueItem,
     QueueKind,
     Role,
+    ThreadRead,
     User,
 )
 from forum.spaces.invitations import create_invitation
@@ -167,6 +168,8 @@ class Route:
     refused_with: tuple[int, ...] = (403, 404)  # and how
     # Opening it claims a queue item for the staff who may decide it (moderation/items.claim).
     claims_on_open: bool = False
+    # Opening it moves a member's read position in the thread (forum/threads/reading.py).
+    records_reads: bool = False
 
     def url(self, values: dict) -> str:
         return self.path.format_map(values)
@@ -400,6 +403,15 @@ ROUTES: dict[str, Route] = {
         not_for=("outsider",),
         refused_with=(302, 404),
     ),
+    "spaces.mark_read": Route(
+        "/s/{slug}/read",
+        POST,
+        A.SPACE_FRONT,
+        sign_in=True,
+        actor="author",
+        not_for=("outsider",),
+        refused_with=(302, 404),  # a listed space says why on its own page
+    ),
     "spaces.invitation": Route(
         "/s/{slug}/invite/{token}",
         GET_POST,
@@ -552,8 +564,10 @@ ROUTES: dict[str, Route] = {
         data=POSTING_FIELDS | {"title": "A thread from the route test"},
         not_for=("outsider",),  # in a public space: reads, may not post
     ),
-    "threads.thread": Route("/s/{slug}/t/{thread}", GET, A.SPACE),
-    "threads.branch": Route("/s/{slug}/t/{thread}/branch/{post}", GET, A.SPACE),
+    "threads.thread": Route("/s/{slug}/t/{thread}", GET, A.SPACE, records_reads=True),
+    "threads.branch": Route(
+        "/s/{slug}/t/{thread}/branch/{post}", GET, A.SPACE, records_reads=True
+    ),
     "threads.permalink": Route("/p/{post}", GET, A.SPACE),
     "threads.reply": Route(
         "/p/{post}/reply",
@@ -979,6 +993,12 @@ def test_opening_a_page_changes_nothing(route_world, endpoint, kind):
             claimed = changes(before, snapshot())
             assert all(line.startswith("queue_items: ") for line in claimed), claimed
             db.session.execute(update(QueueItem).values(claimed_by_id=None, claimed_until=None))
+            db.session.commit()
+        if route.records_reads and viewer in (who("owner", space), who("author", space)):
+            # A member's read position, and only that, is what a thread's page may write.
+            read = changes(before, snapshot())
+            assert all(line.startswith("thread_reads: ") for line in read), read
+            db.session.execute(delete(ThreadRead))
             db.session.commit()
         assert_unchanged(before)
 

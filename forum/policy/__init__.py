@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from forum.policy.actions import Action
 from forum.policy.clauses import (
+    member_spaces_condition,
     readable_spaces_clause,
     readable_spaces_condition,
     staff_somewhere_condition,
@@ -62,6 +63,7 @@ __all__ = [
     "is_author",
     "is_site_admin",
     "is_space_staff",
+    "member_spaces_condition",
     "membership_of",
     "memberships_of",
     "readable_spaces_clause",

@@ -17,6 +17,7 @@ class Action(StrEnum):
     REQUEST_TO_JOIN = "request_to_join"
     ACCEPT_INVITATION = "accept_invitation"
     ACCEPT_RULES = "accept_rules"  # a member accepts the space's current rules
+    MARK_SPACE_READ = "mark_space_read"  # a member marks every thread of the space read
     LEAVE_SPACE = "leave_space"
     VIEW_MEMBERS = "view_members"  # the roster, by username
     REVIEW_REQUESTS = "review_requests"

@@ -91,6 +91,12 @@ def staff_spaces_condition(signed_in: bool, space_id_column) -> ColumnElement[bo
     return space_id_column.in_(_space_ids(staff=True)) if signed_in else false()
 
 
+def member_spaces_condition(space_id_column) -> ColumnElement[bool]:
+    """True where `space_id_column` is a space whose membership grants the viewer access now
+    (their read positions count there), with the viewer as parameters."""
+    return space_id_column.in_(_space_ids())
+
+
 def staff_somewhere_condition() -> ColumnElement[bool]:
     """SQL truth: the viewer runs at least one space (the VIEW_QUEUE rule, but for site admins),
     with the viewer as parameters."""

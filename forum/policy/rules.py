@@ -351,6 +351,7 @@ RULES: dict[Action, Callable[[User, object], Reason | None]] = {
     Action.REQUEST_TO_JOIN: _request_to_join,
     Action.ACCEPT_INVITATION: _accept_invitation,
     Action.ACCEPT_RULES: _accept_rules,
+    Action.MARK_SPACE_READ: _accept_rules,  # the same: a member's own bookkeeping
     Action.LEAVE_SPACE: _leave_space,
     Action.VIEW_MEMBERS: _staff_of_space_or_admin,
     Action.REVIEW_REQUESTS: _staff_of_space,

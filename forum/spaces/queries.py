@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum import policy
 from forum.extensions import db
 from forum.models import Invitation, Membership, MembershipStatus, Space, User
 from forum.pagination import Page, paginate
+from forum.threads.queries import new_threads_column
 
 PER_PAGE = 50
 
@@ -20,6 +21,8 @@ class DirectoryEntry:
     # Where the viewer stands: "owner", "moderator" or "member" while the membership grants
     # access; else "pending", "declined", "banned" or "label lapsed"; None for no membership.
     standing: str | None
+    # For a member: how many of its threads have posts new to them (forum/threads/reading.py).
+    new_threads: int | None = None
 
 
 def standing_in(viewer: User, space: Space) -> str | None:
@@ -35,15 +38,18 @@ def standing_in(viewer: User, space: Space) -> str | None:
 
 
 def visible_spaces(viewer: User) -> list[DirectoryEntry]:
-    """The spaces the viewer may see, most recently active first, with where they stand."""
+    """The spaces the viewer may see, most recently active first, with where they stand and,
+    in the spaces they are a member of, how many threads have something new to them."""
     viewer = policy.unwrapped(viewer)
     policy.memberships_of(viewer)  # one query for the standing in every space listed
-    spaces = db.session.scalars(
-        select(Space)
+    signed_in = viewer.is_authenticated
+    rows = db.session.execute(
+        select(Space, new_threads_column() if signed_in else literal(None))
         .where(policy.visible_spaces_clause(viewer))
-        .order_by(Space.last_activity_at.desc(), Space.id)
+        .order_by(Space.last_activity_at.desc(), Space.id),
+        policy.viewer_parameters(viewer),
     ).all()
-    return [DirectoryEntry(space, standing_in(viewer, space)) for space in spaces]
+    return [DirectoryEntry(space, standing_in(viewer, space), news) for space, news in rows]
 
 
 @cache

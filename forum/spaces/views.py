@@ -12,6 +12,7 @@ from forum.pagination import page_number
 from forum.policy import Action, get_space_or_404
 from forum.spaces import forms, invitations, membership, queries
 from forum.threads import queries as thread_queries
+from forum.threads import reading
 
 bp = Blueprint("spaces", __name__)
 
@@ -119,6 +120,23 @@ def accept_rules(slug):
     else:
         db.session.commit()
         flash("Thank you for accepting the updated rules.", "success")
+    return redirect(url_for("spaces.space", slug=space.slug))
+
+
+@bp.route("/s/<slug>/read", methods=["POST"])
+@login_required
+def mark_read(slug):
+    """Mark every thread of the space read: nothing in it is new to the member until more comes."""
+    space = get_space_or_404(current_user, slug)
+    if not confirmed():
+        abort(400)
+    try:
+        reading.mark_space_read(current_user, space)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"Everything in {space.name} is marked read.", "success")
     return redirect(url_for("spaces.space", slug=space.slug))
 
 

@@ -17,6 +17,7 @@ from forum.identity import authors
 from forum.models import GONE_STATUSES, Persona, PersonaKind, Post, PostStatus, Space, Thread, User
 from forum.pagination import Page, paginate
 from forum.policy import posts as post_rule
+from forum.threads import reading
 
 THREADS_PER_PAGE = 30
 PROFILE_POSTS_PER_PAGE = 20
@@ -36,6 +37,9 @@ class ThreadSummary:
     author: authors.Author | None  # None with the title
     space_slug: str = ""
     space_name: str = ""
+    # For a member: posts new to them, and the oldest one's public id (forum/threads/reading.py).
+    new_posts: int = 0
+    first_unread: str | None = None
 
 
 def _title_shown(signed_in: bool, is_staff):
@@ -46,6 +50,7 @@ def _title_shown(signed_in: bool, is_staff):
 def _summary_columns(signed_in: bool, is_staff) -> tuple:
     shown = _title_shown(signed_in, is_staff)
     return (
+        *(reading.unread_columns() if signed_in else ()),
         Thread.id,
         Thread.public_id,
         case((shown, Thread.title), else_=literal(None)).label("title"),
@@ -69,7 +74,15 @@ def _listed_threads(signed_in: bool, is_staff):
     )
 
 
+def _listing(statement, signed_in: bool):
+    """A statement over threads joined with their starters, and for a signed-in viewer with
+    their read positions."""
+    statement = authors.join_author(statement, Thread.persona_id)
+    return reading.join_positions(statement) if signed_in else statement
+
+
 def _summary(row) -> ThreadSummary:
+    unread = row._mapping
     return ThreadSummary(
         id=row.id,
         public_id=row.public_id,
@@ -81,6 +94,8 @@ def _summary(row) -> ThreadSummary:
         reply_count=row.reply_count,
         last_activity_at=row.last_activity_at,
         author=authors.author(row) if row.title_shown else None,
+        new_posts=unread.get("new_posts", 0),
+        first_unread=unread.get("first_unread"),
     )
 
 
@@ -93,7 +108,7 @@ def _space_threads_statements(signed_in: bool):
         in_space
     )
     rows = (
-        authors.join_author(select(*_summary_columns(signed_in, is_staff)), Thread.persona_id)
+        _listing(select(*_summary_columns(signed_in, is_staff)), signed_in)
         .where(in_space)
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
         .limit(bindparam("limit"))
@@ -123,10 +138,7 @@ def space_threads(viewer: User, space: Space, page: int) -> Page:
 def _recent_threads_statement(signed_in: bool):
     is_staff = policy.staff_spaces_condition(signed_in, Thread.space_id)
     return (
-        authors.join_author(
-            select(*_summary_columns(signed_in, is_staff), Space.slug, Space.name),
-            Thread.persona_id,
-        )
+        _listing(select(*_summary_columns(signed_in, is_staff), Space.slug, Space.name), signed_in)
         .join(Space, Space.id == Thread.space_id)
         .where(_listed_threads(signed_in, is_staff), policy.readable_spaces_condition(signed_in))
         .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
@@ -144,6 +156,21 @@ def recent_threads(viewer: User, limit: int = 10) -> list[ThreadSummary]:
         summary.space_slug, summary.space_name = row.slug, row.name
         summaries.append(summary)
     return summaries
+
+
+def new_threads_column():
+    """For a statement over spaces: how many threads of each have posts new to the signed-in
+    viewer (listed threads, as the space's page lists them), for a space they are a member of;
+    NULL for the others."""
+    is_staff = policy.staff_spaces_condition(True, Thread.space_id)
+    count = (
+        reading.join_positions(
+            select(func.count()).select_from(Thread).join(Persona, Persona.id == Thread.persona_id)
+        )
+        .where(Thread.space_id == Space.id, _listed_threads(True, is_staff), reading.has_news())
+        .scalar_subquery()
+    )
+    return case((policy.member_spaces_condition(Space.id), count), else_=None).label("new_threads")
 
 
 # Profiles

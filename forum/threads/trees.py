@@ -22,6 +22,7 @@ from forum.models.post import PATH_SEGMENT_WIDTH, SUBTREE_END
 from forum.pagination import Page
 from forum.policy import Action
 from forum.policy import posts as post_rule
+from forum.threads import reading
 
 # A page reads at most this many replies, in depth-first order, whatever the shape of the tree
 # (5,000 replies to one post, a chain as deep as replies go, 5,000 top-level replies). It also
@@ -59,6 +60,7 @@ class PostView:
     is_context: bool = False
     # The public id of the post this replies to, read with the posts above a page alone.
     parent_public_id: str | None = None
+    is_new: bool = False  # written since the viewer's read position (forum/threads/reading.py)
 
     @property
     def is_gone(self) -> bool:
@@ -85,10 +87,11 @@ def walk(roots: list[PostView]) -> list[tuple[bool, PostView]]:
 class PostTree(list):
     """Posts with their replies nested, and what a template needs to render them in one loop."""
 
-    def __init__(self, roots: list[PostView], thread: Thread, pages: Page | None = None):
+    def __init__(self, roots: list[PostView], thread: Thread, pages: Page | None = None, read=None):
         super().__init__(roots)
         self.thread = thread
         self.pages = pages  # where this page is among the pages of the tree's replies
+        self.read: reading.ReadState | None = read  # what is new to the viewer here
 
     @cached_property
     def steps(self) -> list[tuple[bool, PostView]]:
@@ -134,6 +137,7 @@ class ThreadPage:
     replies: PostTree  # this page's replies, nested, each under the post it answers
     pages: Page  # where this page is among the pages of the thread's replies
     can_reply: bool
+    read: reading.ReadState | None = None  # what is new to the viewer on this page
 
 
 def _viewer_bounds(viewer: User, thread: Thread) -> dict:
@@ -244,9 +248,10 @@ def _post_rows_statement(signed_in: bool, shape: str):
 
 @cache
 def _count_statement(signed_in: bool):
-    """How many replies of a root's subtree, in [after_path, end_path), the viewer sees."""
+    """How many replies of a root's subtree, in [after_path, end_path), the viewer sees; and a
+    signed-in viewer's read position in the thread."""
     return (
-        select(func.count())
+        select(func.count(), *([reading.position_column()] if signed_in else []))
         .select_from(Post)
         .join(Persona, Persona.id == Post.persona_id)
         .where(_replies_of_root(), _listed_posts(signed_in))
@@ -314,7 +319,7 @@ def _page_rows(viewer: User, thread: Thread, root: Post | None, page: int):
         "root_depth": root_depth,
         "max_depth": root_depth + DEPTH_CAP,
     }
-    total = db.session.scalar(_count_statement(signed_in), bounds)
+    total, *read_at = db.session.execute(_count_statement(signed_in), bounds).one()
     number = Page.clamp(page, total, POSTS_PER_PAGE)
     replies = db.session.execute(
         _post_rows_statement(signed_in, "replies"),
@@ -331,37 +336,38 @@ def _page_rows(viewer: User, thread: Thread, root: Post | None, page: int):
         ).all()
     else:
         context = db.session.execute(_post_rows_statement(signed_in, "first"), bounds).all()
-    return context, replies, number, total
+    return context, replies, number, total, (read_at or [None])[0]
 
 
 def _tree_page(viewer: User, thread: Thread, root: Post | None, page: int):
     """The page's posts nested under its root, the replies above its first one marked as
     context; with the page's place among the pages, and whether the viewer may reply."""
-    context, replies, number, total = _page_rows(viewer, thread, root, page)
+    context, replies, number, total, read_at = _page_rows(viewer, thread, root, page)
     can_reply = policy.can(viewer, Action.REPLY, thread)
     root_depth = root.depth if root is not None else 0
     roots = _build_tree(viewer, [*context, *replies], root_depth, can_reply)
     context_ids = {row.id for row in context if row.depth > root_depth}
-    for opening, post in walk(roots):
-        if opening and post.id in context_ids:
-            post.is_context = True
-    return roots, Page([], number, POSTS_PER_PAGE, total), can_reply
+    shown = [post for opening, post in walk(roots) if opening]
+    for post in shown:
+        post.is_context = post.id in context_ids
+    read = reading.mark_new(viewer, thread, shown, read_at)
+    return roots, Page([], number, POSTS_PER_PAGE, total), can_reply, read
 
 
 def thread_page(viewer: User, thread: Thread, page: int) -> ThreadPage:
     """The first post and one page of replies, nested under the posts they answer."""
-    roots, pages, can_reply = _tree_page(viewer, thread, None, page)
+    roots, pages, can_reply, read = _tree_page(viewer, thread, None, page)
     first = roots[0] if roots else None
     replies = first.children if first else []
     if first:
         first.children = []
-    return ThreadPage(thread, first, PostTree(replies, thread, pages), pages, can_reply)
+    return ThreadPage(thread, first, PostTree(replies, thread, pages), pages, can_reply, read)
 
 
 def branch(viewer: User, thread: Thread, post: Post, page: int = 1) -> PostTree:
     """A post and one page of its replies down to the depth cap, for "continue this thread"."""
-    roots, pages, _ = _tree_page(viewer, thread, post, page)
-    return PostTree(roots, thread, pages)
+    roots, pages, _, read = _tree_page(viewer, thread, post, page)
+    return PostTree(roots, thread, pages, read)
 
 
 def page_of(viewer: User, thread: Thread, post: Post, root_path: str, root_depth: int) -> int:

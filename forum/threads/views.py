@@ -11,7 +11,7 @@ from forum.forms import ConfirmForm, confirm_form_for_viewer, refuse
 from forum.models import IdentityMode, PersonaKind, PostRevision, PostStatus, Space, Thread
 from forum.pagination import page_number, paginate
 from forum.policy import Action, get_post_or_404, get_space_or_404, get_thread_or_404
-from forum.threads import forms, header, queries, services, trees
+from forum.threads import forms, header, queries, reading, services, trees
 
 bp = Blueprint("threads", __name__)
 
@@ -86,7 +86,7 @@ def thread(slug, thread_public_id):
     space = get_space_or_404(current_user, slug)
     thread = get_thread_or_404(current_user, space, thread_public_id)
     page = trees.thread_page(current_user, thread, page_number())
-    return _respond(
+    response = _respond(
         space,
         "threads/thread.html",
         page=page,
@@ -95,6 +95,8 @@ def thread(slug, thread_public_id):
         confirm_form=confirm_form_for_viewer(),
         **_thread_context(space, thread),
     )
+    reading.record_read(current_user, thread, page.read)  # once the page is rendered
+    return response
 
 
 @bp.route("/s/<slug>/t/<public_id:thread_public_id>/branch/<public_id:post_public_id>")
@@ -104,14 +106,17 @@ def branch(slug, thread_public_id, post_public_id):
     post, _, _ = get_post_or_404(current_user, post_public_id)
     if post.thread_id != thread.id:
         abort(404)
-    return _respond(
+    tree = trees.branch(current_user, thread, post, page_number())
+    response = _respond(
         space,
         "threads/branch.html",
-        branch=trees.branch(current_user, thread, post, page_number()),
+        branch=tree,
         focus=post,
         confirm_form=confirm_form_for_viewer(),
         **_thread_context(space, thread),
     )
+    reading.record_read(current_user, thread, tree.read)
+    return response
 
 
 @bp.route("/p/<public_id:post_public_id>")

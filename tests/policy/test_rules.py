@@ -47,6 +47,8 @@ SPACE_TABLE = {
     (Action.LIST_OWN_POSTS, "hidden"): set(),
     (Action.ACCEPT_RULES, "members"): {"owner", "moderator", "member"},
     (Action.ACCEPT_RULES, "labelled"): {"owner", "moderator", "member"},
+    (Action.MARK_SPACE_READ, "public"): {"owner", "moderator", "member"},
+    (Action.MARK_SPACE_READ, "hidden"): {"owner", "moderator", "member"},
     (Action.CREATE_SPACE, None): {"admin"},
     (Action.MANAGE_USERS, None): {"admin"},
     (Action.MANAGE_WATCHED_WORDS, "members"): STAFF,
