@@ -1,5 +1,7 @@
 """How each person wants each kind of notification: off, in the app, or also by mail."""
 
+from sqlalchemy import ColumnElement, and_, func, literal, select
+
 from forum.extensions import db
 from forum.models import Delivery, MailMode, NotificationKind, NotificationPreference, User
 
@@ -37,3 +39,33 @@ def deliveries_of(user: User) -> dict[NotificationKind, Delivery]:
 def is_mailed(user: User, delivery: Delivery) -> bool:
     """Whether a notification delivered so goes out by mail to this person now."""
     return delivery == Delivery.MAIL and bool(user.email) and user.mail_mode != MailMode.OFF
+
+
+def delivery_of(user: User, kind: NotificationKind) -> Delivery:
+    """The person's choice for one kind, the default when they made none: one query."""
+    chosen = db.session.scalar(
+        select(NotificationPreference.delivery).where(
+            NotificationPreference.user_id == user.id, NotificationPreference.kind == kind
+        )
+    )
+    return chosen or DEFAULT_DELIVERY[kind]
+
+
+def delivery_column(kind: NotificationKind) -> ColumnElement[str]:
+    """delivery_of() as SQL, per row of `users`: for telling many people at once."""
+    chosen = (
+        select(NotificationPreference.delivery)
+        .where(NotificationPreference.user_id == User.id, NotificationPreference.kind == kind)
+        .scalar_subquery()
+    )
+    return func.coalesce(chosen, literal(DEFAULT_DELIVERY[kind].value))
+
+
+def is_mailed_condition(delivery: ColumnElement[str]) -> ColumnElement[bool]:
+    """is_mailed() as SQL, per row of `users`."""
+    return and_(
+        delivery == Delivery.MAIL.value,
+        User.email.is_not(None),
+        User.email != "",
+        User.mail_mode != MailMode.OFF,
+    )

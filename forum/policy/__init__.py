@@ -14,6 +14,7 @@ from flask_login import current_user
 from forum.policy.actions import Action
 from forum.policy.clauses import (
     readable_spaces_clause,
+    readers_condition,
     readable_spaces_condition,
     staff_somewhere_condition,
     staff_spaces_clause,
@@ -66,6 +67,7 @@ __all__ = [
     "memberships_of",
     "readable_spaces_clause",
     "readable_spaces_condition",
+    "readers_condition",
     "require",
     "staff_spaces_clause",
     "staff_somewhere_condition",
