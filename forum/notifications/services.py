@@ -99,6 +99,8 @@ def notify_many(
                 ).exists()
             )
         )
+    if thread_id is None and post is not None:
+        thread_id = post.thread_id
     mail_status = case(
         (preferences.is_mailed_condition(delivery), MailStatus.WAITING.value),
         else_=MailStatus.NONE.value,
@@ -107,7 +109,7 @@ def notify_many(
         User.id,
         literal(kind.value, String),
         literal(space.id, Integer),
-        literal(thread_id if thread_id is not None else (post.thread_id if post else None), Integer),
+        literal(thread_id, Integer),
         literal(post.id if post else None, Integer),
         literal(data or {}, JSON),
         literal(utcnow(), UTCDateTime),

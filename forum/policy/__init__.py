@@ -14,8 +14,8 @@ from flask_login import current_user
 from forum.policy.actions import Action
 from forum.policy.clauses import (
     readable_spaces_clause,
-    readers_condition,
     readable_spaces_condition,
+    readers_condition,
     staff_somewhere_condition,
     staff_spaces_clause,
     staff_spaces_condition,

@@ -32,8 +32,8 @@ from forum.models.post import (
     path_segment,
 )
 from forum.models.types import utcnow
-from forum.policy import Action, Refusal, refusals
 from forum.notifications.posts import tell_of_post
+from forum.policy import Action, Refusal, refusals
 from forum.threads import statuses, watching
 
 BODY_MAX_LENGTH = 20_000
