@@ -1,5 +1,6 @@
-"""Telling people of a published post: whom it mentions, the author of the post it answers, and
-the thread's watchers; each person at most once per post, the writer never.
+"""Telling people of a published post: whom it mentions, its parent's author, its watchers.
+
+Each person at most once per post, the writer never.
 
 Called when a post becomes visible to its readers (posted unheld, or published by a moderator),
 never for a held or declined one. A fixed number of statements however many are told.

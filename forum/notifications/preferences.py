@@ -2,6 +2,7 @@
 
 from sqlalchemy import ColumnElement, and_, func, literal, select
 
+from forum.errors import DomainError
 from forum.extensions import db
 from forum.models import Delivery, MailMode, NotificationKind, NotificationPreference, User
 
@@ -69,3 +70,32 @@ def is_mailed_condition(delivery: ColumnElement[str]) -> ColumnElement[bool]:
         User.email != "",
         User.mail_mode != MailMode.OFF,
     )
+
+
+NEEDS_AN_ADDRESS = (
+    "To get notifications by e-mail, first give an e-mail address in your settings. "
+    "Nothing was saved."
+)
+
+
+def save_preferences(
+    user: User, deliveries: dict[NotificationKind, Delivery], mail_mode: MailMode
+) -> None:
+    """Keep the person's choice for each kind and their mail mode; a row only where the choice
+    differs from the kind's default. Refused: an always-told kind off, or mail without an
+    address."""
+    if mail_mode != MailMode.OFF and not user.email:
+        raise DomainError(NEEDS_AN_ADDRESS)
+    for kind, delivery in deliveries.items():
+        if kind in ALWAYS_TOLD and delivery == Delivery.OFF:
+            raise DomainError("You are always told of that in the app. Nothing was saved.")
+    db.session.execute(
+        db.delete(NotificationPreference).where(NotificationPreference.user_id == user.id)
+    )
+    db.session.add_all(
+        NotificationPreference(user_id=user.id, kind=kind, delivery=delivery)
+        for kind, delivery in deliveries.items()
+        if delivery != DEFAULT_DELIVERY[kind]
+    )
+    user.mail_mode = mail_mode
+    db.session.flush()

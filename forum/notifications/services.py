@@ -1,5 +1,6 @@
-"""Telling people: notify() adds a notification in the transaction of the action that causes it;
-notify_many() tells many accounts at once in one statement."""
+"""Telling people: notify() and notify_many() add notifications in the action's transaction.
+
+notify_many() tells many accounts at once, in one statement."""
 
 from sqlalchemy import Integer, Select, String, and_, case, insert, literal, not_, select, true
 from sqlalchemy.types import JSON
@@ -10,6 +11,8 @@ from forum.models import (
     Delivery,
     Invitation,
     MailStatus,
+    Membership,
+    MembershipStatus,
     ModAction,
     Notification,
     NotificationKind,
@@ -133,3 +136,31 @@ def notify_many(
         rows,
     )
     return db.session.execute(statement).rowcount
+
+
+def _members_of(space: Space):
+    return select(Membership.user_id).where(
+        Membership.space_id == space.id, Membership.status == MembershipStatus.ACTIVE
+    )
+
+
+def tell_members(
+    space: Space, kind: NotificationKind, *, actor_id: int | None, data: dict | None = None
+) -> int:
+    """Tell every active member with access to the space now (not the actor): one statement."""
+    return notify_many(_members_of(space), kind, space=space, actor_id=actor_id, data=data)
+
+
+def tell_staff(
+    space: Space, kind: NotificationKind, *, actor_id: int | None = None, once: bool = False
+) -> int:
+    """Tell the space's moderators and owners that something waits for them; with `once`, not
+    again until they read it (a busy queue leaves one unread notification each)."""
+    return notify_many(
+        _members_of(space),
+        kind,
+        space=space,
+        actor_id=actor_id,
+        staff_only=True,
+        unless_unread_of_space=once,
+    )

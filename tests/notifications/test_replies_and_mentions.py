@@ -176,10 +176,12 @@ def test_a_held_reply_tells_nobody_until_it_is_published(staffed):
     space = staffed("members", premoderation=Premoderation.ALL)
     thread = start_thread(space.moderator, space.space)  # staff are never held
     held = reply(space.member, first_post(thread), body=f"@{space.owner.username} look")
-    assert told(space.moderator) == []
+    assert told(space.moderator, NotificationKind.REPLY) == []
     statuses.publish_post(held)
     db.session.commit()
-    assert [n.kind for n in told(space.moderator)] == [NotificationKind.REPLY]
+    assert [n.kind for n in told(space.moderator, NotificationKind.REPLY)] == [
+        NotificationKind.REPLY
+    ]
 
 
 def test_a_declined_reply_never_tells_anyone(staffed):
