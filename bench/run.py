@@ -18,7 +18,7 @@ from urllib.error import URLError
 from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, Request, build_opener
 
-from bench import markup
+from bench import markup, notify
 from bench.seed import BENCH_SPACE, THREAD_100_PATH, THREAD_1000_PATH, Dataset, seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -442,8 +442,15 @@ def main() -> int:
 
     passed = judge(results)
     rendering, rendering_passed = markup.report()
-    passed = passed and rendering_passed
-    report = table(results, ceilings) + "\n\nThe Markdown renderer's worst case:\n\n" + rendering
+    notifying, notifying_passed = notify.report()
+    passed = passed and rendering_passed and notifying_passed
+    report = (
+        table(results, ceilings)
+        + "\n\nThe Markdown renderer's worst case:\n\n"
+        + rendering
+        + "\n\nA reply that notifies its thread's watchers (in-process, SQLite):\n\n"
+        + notifying
+    )
     elapsed = time.monotonic() - started
     print()
     print(report)
