@@ -18,7 +18,7 @@ from urllib.error import URLError
 from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, Request, build_opener
 
-from bench import markup, search
+from bench import markup, notify, search
 from bench.seed import BENCH_SPACE, THREAD_100_PATH, THREAD_1000_PATH, Dataset, seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -448,13 +448,16 @@ def main() -> int:
         seed(database, spaces=SPACES, threads=THREADS, posts=POSTS, url=POSTGRES_URL)
     print("Timing searches...", flush=True)
     searching, searching_passed, search_rows = search.report(dataset.database, POSTGRES_URL)
-    passed = passed and rendering_passed and searching_passed
+    notifying, notifying_passed = notify.report()
+    passed = passed and rendering_passed and searching_passed and notifying_passed
     report = (
         table(results, ceilings)
         + "\n\nThe Markdown renderer's worst case:\n\n"
         + rendering
         + f"\n\nSearches ({search.ROUNDS} of each, in process):\n\n"
         + searching
+        + "\n\nA reply that notifies its thread's watchers (in-process, SQLite):\n\n"
+        + notifying
     )
     elapsed = time.monotonic() - started
     print()

@@ -84,6 +84,7 @@ def file_appeal(viewer: User, entry: ModAction, message: str) -> QueueItem:
             db.session.add(item)
     except IntegrityError:
         raise AppealError(ALREADY_APPEALED) from None
+    items.tell_queue_waits(item.space_id, actor_id=viewer.id)
     return item
 
 

@@ -6,8 +6,18 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db
-from forum.models import Decision, Post, QueueItem, QueueKind, QueueStatus, User
+from forum.models import (
+    Decision,
+    NotificationKind,
+    Post,
+    QueueItem,
+    QueueKind,
+    QueueStatus,
+    Space,
+    User,
+)
 from forum.models.types import utcnow
+from forum.notifications.services import tell_staff
 
 
 def open_item_for(post: Post, kind: QueueKind) -> QueueItem:
@@ -28,8 +38,16 @@ def open_item_for(post: Post, kind: QueueKind) -> QueueItem:
         with db.session.begin_nested():
             db.session.add(item)
     except IntegrityError:
-        item = open_item_of(post)  # the other request made it first
+        return open_item_of(post)  # the other request made it first
+    if kind != QueueKind.REVIEW:  # a review item is opened by the moderator deciding
+        tell_queue_waits(post.space_id)
     return item
+
+
+def tell_queue_waits(space_id: int, actor_id: int | None = None) -> None:
+    """Tell the space's staff that an item waits in the queue (once until they read it)."""
+    space = db.session.get(Space, space_id)
+    tell_staff(space, NotificationKind.QUEUE_WAITING, actor_id=actor_id, once=True)
 
 
 def open_item_of(post: Post) -> QueueItem | None:

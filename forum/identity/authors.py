@@ -46,9 +46,11 @@ def viewer_parameters(viewer: User) -> dict:
     return {"viewer_id": viewer.id} if viewer.is_authenticated else {}
 
 
-def join_author(statement, persona_column):
-    """Join the persona in `persona_column`, and the account of a named persona only."""
-    return statement.join(Persona, Persona.id == persona_column).outerjoin(
+def join_author(statement, persona_column, *, outer: bool = False):
+    """Join the persona in `persona_column` (`outer`: when there is one), and the account of a
+    named persona only."""
+    join = statement.outerjoin if outer else statement.join
+    return join(Persona, Persona.id == persona_column).outerjoin(
         User, and_(User.id == Persona.user_id, Persona.kind == PersonaKind.NAMED)
     )
 

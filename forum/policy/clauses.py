@@ -40,16 +40,21 @@ def _not_persona_banned():
     )
 
 
+def _grants_access(user_id, label) -> list[ColumnElement[bool]]:
+    """A membership of the account `user_id` that grants access now (active, label held)."""
+    return [
+        Membership.user_id == user_id,
+        Membership.status == MembershipStatus.ACTIVE,
+        # NULL when the account holds no label: only spaces that require none.
+        or_(Space.required_label.is_(None), Space.required_label == label),
+        _not_persona_banned(),
+    ]
+
+
 @cache
 def _space_ids(staff: bool = False):
     """The spaces where the viewer's membership grants access now (active, label held)."""
-    conditions = [
-        Membership.user_id == bindparam("viewer_id"),
-        Membership.status == MembershipStatus.ACTIVE,
-        # NULL when the viewer holds no label: only spaces that require none.
-        or_(Space.required_label.is_(None), Space.required_label == bindparam("viewer_label")),
-        _not_persona_banned(),
-    ]
+    conditions = _grants_access(bindparam("viewer_id"), bindparam("viewer_label"))
     if staff:
         conditions.append(Membership.role.in_([Role.MODERATOR, Role.OWNER]))
     return (
@@ -115,3 +120,19 @@ def staff_spaces_clause(viewer: User, space_id_column) -> ColumnElement[bool]:
     if not viewer.is_authenticated:
         return false()
     return space_id_column.in_(_viewers_space_ids(viewer, staff=True))
+
+
+def readers_condition(space: Space, staff: bool = False) -> ColumnElement[bool]:
+    """SQL truth, per row of `users`: that account may read the space now (READ_SPACE), or
+    with `staff` runs it; for telling many people at once. The time binds as `now`."""
+    if space.visibility == Visibility.PUBLIC and not staff:
+        return true()
+    conditions = _grants_access(User.id, User.label)
+    if staff:
+        conditions.append(Membership.role.in_([Role.MODERATOR, Role.OWNER]))
+    return (
+        select(Membership.id)
+        .join(Space, Space.id == Membership.space_id)
+        .where(Membership.space_id == space.id, *conditions)
+        .exists()
+    )

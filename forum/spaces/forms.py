@@ -13,6 +13,7 @@ from forum.forms import Form
 from forum.models import IdentityMode, JoinPolicy, Premoderation, Role, Visibility
 from forum.models.mod_action import REASON_MAX_LENGTH
 from forum.models.space import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
+from forum.models.user import USERNAME_MAX_LENGTH
 from forum.spaces.invitations import NOTE_MAX_LENGTH
 from forum.spaces.membership import REQUEST_NOTE_MAX_LENGTH
 from forum.spaces.settings import RULES_MAX_LENGTH, SpaceSettings
@@ -125,6 +126,17 @@ class InvitationForm(Form):
     @property
     def max_uses(self) -> int:
         return self.other_uses.data if self.uses.data == OTHER else int(self.uses.data)
+
+
+class InviteByNameForm(Form):
+    username = StringField(
+        "Username",
+        validators=[
+            DataRequired(message="Please give the username of the person to invite."),
+            Length(max=USERNAME_MAX_LENGTH, message="Usernames are at most 30 characters."),
+        ],
+        description="They are told in the app, and accept or ignore the invitation there.",
+    )
 
 
 # Settings

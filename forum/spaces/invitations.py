@@ -8,15 +8,19 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from forum import audit, policy
+from forum.accounts.services import find_user
 from forum.extensions import db
-from forum.models import ActionKind, Invitation, Membership, Space, User
+from forum.models import ActionKind, Invitation, Membership, NotificationKind, Space, User
 from forum.models.types import utcnow
+from forum.notifications.services import notify
 from forum.policy import Action
 from forum.spaces.membership import ACCEPT_THE_RULES, SpaceError, admit
 
 NOTE_MAX_LENGTH = 100
 MAX_USES = 1000
 SHORTEST, LONGEST = timedelta(hours=1), timedelta(days=90)
+# An invitation by name lasts this long; the invitee finds it among their notifications.
+BY_NAME_LASTS = timedelta(days=30)
 
 
 def hash_invitation_token(token: str) -> str:
@@ -107,6 +111,13 @@ def accept_invitation(user: User, space: Space, token: str, *, accepted_rules: b
         return membership  # a double submit, or a member following the link again
     if lookup.problem:
         raise SpaceError(lookup.problem, status=410)
+    return _use(user, space, lookup.invitation, accepted_rules)
+
+
+def _use(user: User, space: Space, invitation: Invitation, accepted_rules: bool) -> Membership:
+    """Join through a live invitation: allowed in, rules accepted, one use counted."""
+    if invitation.invitee_id is not None and invitation.invitee_id != user.id:
+        raise SpaceError("This invitation is for someone else.", status=404)
     policy.require(user, Action.ACCEPT_INVITATION, space)
     if not accepted_rules:
         raise SpaceError(ACCEPT_THE_RULES)
@@ -114,7 +125,7 @@ def accept_invitation(user: User, space: Space, token: str, *, accepted_rules: b
     counted = db.session.execute(
         update(Invitation)
         .where(
-            Invitation.id == lookup.invitation.id,
+            Invitation.id == invitation.id,
             Invitation.use_count < Invitation.max_uses,
             Invitation.revoked_at.is_(None),
             Invitation.expires_at > utcnow(),
@@ -124,5 +135,78 @@ def accept_invitation(user: User, space: Space, token: str, *, accepted_rules: b
     )
     if counted.rowcount != 1:
         raise SpaceError("This invitation has just been used up or withdrawn.", status=410)
-    db.session.refresh(lookup.invitation)
+    db.session.refresh(invitation)
     return admit(user, space)
+
+
+def invite_by_name(actor: User, space: Space, username: str) -> Invitation:
+    """Invite one account by its username: only it may use the invitation, and it is told in
+    the app, with a page where it accepts (the rules as for a link) or ignores it."""
+    policy.require(actor, Action.MANAGE_INVITATIONS, space)
+    name = username.strip()
+    if not name:
+        raise SpaceError("Please give the username of the person to invite.")
+    invitee = find_user(name)
+    if invitee is None:
+        raise SpaceError(f"There is no account with the username “{name}”. Check the spelling.")
+    if policy.active_membership(invitee, space) is not None:
+        raise SpaceError(f"{invitee.username} is already a member of this space.")
+    if not policy.holds_required_label(invitee, space):
+        raise SpaceError(
+            f"{invitee.username} does not hold the label “{space.required_label}” that this "
+            "space requires."
+        )
+    waiting = db.session.scalar(
+        select(Invitation).where(
+            Invitation.space_id == space.id,
+            Invitation.invitee_id == invitee.id,
+            Invitation.revoked_at.is_(None),
+            Invitation.use_count < Invitation.max_uses,
+            Invitation.expires_at > utcnow(),
+        )
+    )
+    if waiting is not None:
+        raise SpaceError(f"{invitee.username} is invited already; the invitation is waiting.")
+    invitation = Invitation(
+        space_id=space.id,
+        # Never shown: an invitation by name is used from the invitee's notification alone.
+        token_hash=hash_invitation_token(secrets.token_urlsafe(24)),
+        created_by_id=actor.id,
+        invitee_id=invitee.id,
+        note=f"For {invitee.username}"[:NOTE_MAX_LENGTH],
+        expires_at=utcnow() + BY_NAME_LASTS,
+        max_uses=1,
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    audit.record(
+        actor,
+        ActionKind.INVITATION_CREATED,
+        space=space,
+        changes={
+            "invitation": invitation.id,
+            "max_uses": 1,
+            "expires_at": invitation.expires_at.isoformat(timespec="minutes"),
+        },
+    )
+    notify(invitee.id, NotificationKind.INVITATION, space=space, invitation=invitation)
+    return invitation
+
+
+def named_invitation_of(user: User, invitation_id: int) -> Invitation | None:
+    """The invitation by name `invitation_id` when it is this account's; None otherwise, alike
+    for one that does not exist and another person's."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or not user.is_authenticated or invitation.invitee_id != user.id:
+        return None
+    return invitation
+
+
+def accept_named_invitation(user: User, invitation: Invitation, *, accepted_rules: bool):
+    """Join through one's own invitation by name (found by named_invitation_of)."""
+    space = db.session.get(Space, invitation.space_id)
+    if (membership := policy.active_membership(user, space)) is not None:
+        return membership  # a double submit
+    if invitation.problem():
+        raise SpaceError(invitation.problem(), status=410)
+    return _use(user, space, invitation, accepted_rules)

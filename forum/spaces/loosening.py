@@ -19,6 +19,7 @@ from forum.extensions import db
 from forum.models import (
     ActionKind,
     IdentityMode,
+    NotificationKind,
     Post,
     ScheduledChange,
     ScheduledSetting,
@@ -27,6 +28,7 @@ from forum.models import (
     Visibility,
 )
 from forum.models.types import utcnow
+from forum.notifications.services import tell_members
 from forum.policy import Action
 from forum.spaces.membership import SpaceError, recount_members
 
@@ -215,7 +217,21 @@ def schedule_loosening(
         | {"takes_effect_at": change.takes_effect_at.isoformat()},
         reason=reason,
     )
+    _tell_members(actor, space, setting, new, change.takes_effect_at)
     return change
+
+
+def _tell_members(actor: User, space: Space, setting: ScheduledSetting, new, at=None) -> None:
+    """Tell every member of the space that a loosening was announced (with its date) or, with
+    no date, called off."""
+    data = {"setting": setting.value, "about": SETTING_WORDS[setting]}
+    if at is not None:
+        data["takes_effect_at"] = at.isoformat()
+    else:
+        data["cancelled"] = True
+    tell_members(
+        space, NotificationKind.SPACE_CHANGE, actor_id=actor.id if actor else None, data=data
+    )
 
 
 def _take(statement) -> ScheduledChange | None:
@@ -254,6 +270,7 @@ def cancel_change(actor: User, space: Space, change_id: int) -> ScheduledChange:
         space=space,
         changes=_log_values(space, taken.setting, taken.new_value),
     )
+    _tell_members(actor, space, taken.setting, taken.new_value)
     return taken
 
 
@@ -272,6 +289,7 @@ def drop_superseded(actor: User, space: Space, settings: list[ScheduledSetting])
                 space=space,
                 changes=_log_values(space, setting, taken.new_value) | {"superseded": True},
             )
+            _tell_members(actor, space, setting, taken.new_value)
     _refresh_next_change(space)
 
 

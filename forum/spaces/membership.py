@@ -5,9 +5,18 @@ from sqlalchemy import func, select, update
 from forum import audit, policy
 from forum.errors import DomainError
 from forum.extensions import db
-from forum.models import ActionKind, Membership, MembershipStatus, Role, Space, User
+from forum.models import (
+    ActionKind,
+    Membership,
+    MembershipStatus,
+    NotificationKind,
+    Role,
+    Space,
+    User,
+)
 from forum.models.mod_action import REASON_MAX_LENGTH
 from forum.models.types import utcnow
+from forum.notifications.services import notify, tell_staff
 from forum.policy import Action
 
 REQUEST_NOTE_MAX_LENGTH = 1000
@@ -96,6 +105,7 @@ def request_to_join(user: User, space: Space, note: str, *, accepted_rules: bool
     membership.decided_at = None
     db.session.flush()
     policy.forget()
+    tell_staff(space, NotificationKind.JOIN_REQUEST, actor_id=user.id)
     return membership
 
 
@@ -202,7 +212,11 @@ def decide_request(
     else:
         membership.status = MembershipStatus.DECLINED
         kind = ActionKind.REQUEST_DECLINED
-    audit.record(actor, kind, space=space, membership=membership, account=user, reason=reason)
+    entry = audit.record(
+        actor, kind, space=space, membership=membership, account=user, reason=reason
+    )
+    told = NotificationKind.JOIN_APPROVED if approve else NotificationKind.JOIN_DECLINED
+    notify(user.id, told, space=space, entry=entry)  # the page shows the entry's public reason
     return membership
 
 

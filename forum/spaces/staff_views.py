@@ -12,7 +12,7 @@ from forum.models import Membership, Role, Space, User
 from forum.pagination import page_number
 from forum.policy import Action, get_space_or_404
 from forum.spaces import forms, loosening, membership, queries
-from forum.spaces.invitations import create_invitation, revoke_invitation
+from forum.spaces.invitations import create_invitation, invite_by_name, revoke_invitation
 from forum.spaces.settings import SettingsSaved, current_settings, update_space_settings
 from forum.spaces.views import bp
 
@@ -152,7 +152,12 @@ def decide_request(slug, membership_id):
 # Invitations
 
 
-def _render_invitations(space: Space, form: forms.InvitationForm, status: int = 200):
+def _render_invitations(
+    space: Space,
+    form: forms.InvitationForm,
+    status: int = 200,
+    name_form: forms.InviteByNameForm | None = None,
+):
     new_link = None
     shown = session.get(NEW_INVITATION_KEY)
     if shown and shown.get("slug") == space.slug:
@@ -163,6 +168,7 @@ def _render_invitations(space: Space, form: forms.InvitationForm, status: int = 
         "spaces/invitations.html",
         status,
         form=form,
+        name_form=name_form or forms.InviteByNameForm(formdata=None),
         new_link=new_link,
         invitations=queries.space_invitations(space, page_number()),
         confirm_form=confirm_form_for_viewer(),
@@ -196,6 +202,25 @@ def invitations(slug):
             flash("The invitation is ready. Copy the link now: it is shown only once.", "success")
             return redirect(url_for("spaces.invitations", slug=space.slug))
     return _render_invitations(space, form, status)
+
+
+@bp.route("/s/<slug>/invites/by-name", methods=["POST"])
+@login_required
+def invite_named(slug):
+    space = get_space_or_404(current_user, slug, Action.MANAGE_INVITATIONS)
+    form = forms.InviteByNameForm()
+    status = 400
+    if form.validate_on_submit():
+        try:
+            invite_by_name(current_user, space, form.username.data)
+        except DomainError as error:
+            status = refuse(form, error)
+        else:
+            db.session.commit()
+            flash(f"{form.username.data.strip()} is invited and told in the app.", "success")
+            return redirect(url_for("spaces.invitations", slug=space.slug))
+    blank = forms.InvitationForm(formdata=None)
+    return _render_invitations(space, blank, status, name_form=form)
 
 
 @bp.route("/s/<slug>/invites/<int:invitation_id>/revoke", methods=["POST"])

@@ -1,6 +1,15 @@
 """A space's page, and the member's side of membership: join, request, invitation, rules, leave."""
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from forum import headers, policy
@@ -170,3 +179,41 @@ def invitation(slug, token):
     )
     response = make_response(page, 410 if lookup.problem and not is_member else status)
     return headers.no_store(response)  # the link is a secret: keep the page out of every cache
+
+
+@bp.route("/invitations/<int:invitation_id>", methods=["GET", "POST"])
+@login_required
+def named_invitation(invitation_id):
+    """An invitation by name: its invitee accepts it here, or ignores it. To anyone else it
+    answers as one that does not exist."""
+    invitation = invitations.named_invitation_of(current_user, invitation_id)
+    if invitation is None:
+        abort(404)
+    space = db.session.get(Space, invitation.space_id)
+    form = forms.JoinForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            invitations.accept_named_invitation(
+                current_user, invitation, accepted_rules=form.accept_rules.data
+            )
+        except DomainError as error:
+            status = refuse(form, error)
+        else:
+            db.session.commit()
+            flash(f"Welcome to {space.name}.", "success")
+            return redirect(url_for("spaces.space", slug=space.slug))
+    elif request.method == "POST":
+        abort(400)
+    is_member = policy.active_membership(current_user, space) is not None
+    problem = invitation.problem()
+    page = render_template(
+        "spaces/invitation.html",
+        space=space,
+        problem=problem,
+        is_member=is_member,
+        refusal=policy.check(current_user, Action.ACCEPT_INVITATION, space),
+        form=form,
+        by_name=True,
+    )
+    return headers.no_store(make_response(page, 410 if problem and not is_member else status))

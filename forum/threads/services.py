@@ -32,8 +32,9 @@ from forum.models.post import (
     path_segment,
 )
 from forum.models.types import utcnow
+from forum.notifications.posts import tell_of_post
 from forum.policy import Action, Refusal, refusals
-from forum.threads import statuses
+from forum.threads import statuses, watching
 
 BODY_MAX_LENGTH = 20_000
 # Replies nest to any depth the path column holds; deeper replies attach to the deepest post.
@@ -227,8 +228,10 @@ def start_thread(
     db.session.add(thread)
     db.session.flush()
     post = _new_post(thread, None, persona, draft)
+    watching.start_watching(user, thread)
     if not draft.verdict.held:  # a held thread moves its space when it is published
         space.last_activity_at = now
+        tell_of_post(post)
     screening.file(post, draft.verdict)
     db.session.flush()
     return thread
@@ -270,6 +273,7 @@ def post_reply(
         space.last_activity_at = now
         db.session.flush()
         db.session.refresh(thread)
+        tell_of_post(post)  # a held reply tells people when it is published
     screening.file(post, draft.verdict)
     return post
 
@@ -320,6 +324,8 @@ def edit_post(
         thread.content_warning = content_warning
     if verdict.held:
         statuses.hold_again(post, thread)
+    elif post.status == PostStatus.VISIBLE:
+        tell_of_post(post, mentions_only=True)  # someone the edit mentions first
     screening.file(post, verdict)
     db.session.flush()
     return True

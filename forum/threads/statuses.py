@@ -10,6 +10,7 @@ from forum.extensions import db
 from forum.models import Post, PostStatus, Space, Thread
 from forum.models.post import UNPUBLISHED_STATUSES
 from forum.models.types import utcnow
+from forum.notifications.posts import tell_of_post
 
 
 def restore_post(post: Post) -> None:
@@ -55,6 +56,7 @@ def publish_post(post: Post) -> None:
     db.session.get(Space, post.space_id).last_activity_at = now
     db.session.flush()
     db.session.refresh(thread)
+    tell_of_post(post)  # only now: a held post told nobody
 
 
 def hold_again(post: Post, thread: Thread | None) -> None:

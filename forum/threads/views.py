@@ -11,7 +11,7 @@ from forum.forms import ConfirmForm, confirm_form_for_viewer, refuse
 from forum.models import IdentityMode, PersonaKind, PostRevision, PostStatus, Space, Thread
 from forum.pagination import page_number, paginate
 from forum.policy import Action, get_post_or_404, get_space_or_404, get_thread_or_404
-from forum.threads import forms, header, queries, reading, services, trees
+from forum.threads import forms, header, queries, reading, services, trees, watching
 
 bp = Blueprint("threads", __name__)
 
@@ -93,6 +93,7 @@ def thread(slug, thread_public_id):
         reply_form=_reply_form(space) if page.can_reply else None,
         reply_refusal=policy.check(current_user, Action.REPLY, thread),
         confirm_form=confirm_form_for_viewer(),
+        is_watching=watching.is_watching(current_user, thread),
         **_thread_context(space, thread),
     )
     reading.record_read(current_user, thread, page.read)  # once the page is rendered

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import ActionKind, Notification
-from tests.factories import ban, start_thread
+from tests.factories import ban, reply, start_thread
 from tests.support.decisions import decide, first_post
 from tests.support.pages import csrf_token, text
 from tests.threads.test_query_counts import limits_off
@@ -127,3 +127,33 @@ def test_the_page_runs_the_same_queries_for_few_and_many(staffed, sign_in, count
             )
     many = measure()
     assert many.count == few.count, f"few:\n{few}\n\nmany:\n{many}"
+
+
+def test_the_page_runs_the_same_queries_whatever_kinds_it_holds(
+    staffed, sign_in, count_queries, make_user, make_space, ask_to_join
+):
+    space = staffed("public")
+    asks = make_space("asks", space.moderator, "request")
+    thread = start_thread(space.member, space.space, kind="named")
+    clients = [sign_in(space.member), sign_in(space.moderator)]
+
+    def measure():
+        counts = []
+        for client in clients:
+            assert client.get("/notifications").status_code == 200
+            with count_queries() as counter:
+                assert client.get("/notifications").status_code == 200
+            counts.append(counter)
+        return counts
+
+    few = measure()
+    with limits_off():
+        for number in range(12):
+            body = f"@{space.member.username} {number}"
+            answer = reply(space.owner, first_post(thread), body=body)
+            reply(space.moderator, answer, body="a reply in a watched thread")
+            ask_to_join(asks, make_user(f"asker{number:02d}"))
+            decide(space.moderator, answer)
+    many = measure()
+    for before, after in zip(few, many, strict=True):
+        assert after.count == before.count, f"few:\n{before}\n\nmany:\n{after}"
