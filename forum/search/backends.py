@@ -72,6 +72,11 @@ class SQLiteBackend:
             best_first=False,
         )
 
+    def in_space(self, space_id_column: ColumnElement, space_id: int) -> ColumnElement[bool]:
+        # `+ 0` keeps SQLite off the posts' space index: walking a space's posts and looking
+        # each one up in the full-text index took seconds; reading the matches, milliseconds.
+        return space_id_column + 0 == space_id
+
     def highlight(self, statement, post_id: ColumnElement):
         """Join what snippets are made from; return it with the title and snippet columns."""
         statement = statement.join(self.index, self.index.c.rowid == post_id).where(
@@ -107,6 +112,9 @@ class PostgresBackend:
             score=func.ts_rank(self.documents.c.document, self._query()),
             best_first=True,
         )
+
+    def in_space(self, space_id_column: ColumnElement, space_id: int) -> ColumnElement[bool]:
+        return space_id_column == space_id
 
     def _headline(self, text: ColumnElement, options: str):
         return func.ts_headline(self._configuration, without_markers(text), self._query(), options)

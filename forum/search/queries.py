@@ -102,10 +102,10 @@ def _author_personas(criteria: Criteria):
     )
 
 
-def _filters(criteria: Criteria) -> list[ColumnElement[bool]]:
+def _filters(backend, criteria: Criteria) -> list[ColumnElement[bool]]:
     found = []
     if criteria.space_id is not None:
-        found.append(Post.space_id == criteria.space_id)
+        found.append(backend.in_space(Post.space_id, criteria.space_id))
     if criteria.author:
         found.append(Post.persona_id.in_(_author_personas(criteria)))
     if criteria.since is not None:
@@ -133,7 +133,7 @@ def search(viewer: User, criteria: Criteria, page: int) -> Results:
                 Post.status == PostStatus.VISIBLE,
                 Thread.status == PostStatus.VISIBLE,
                 policy.readable_spaces_clause(viewer),
-                *_filters(criteria),
+                *_filters(backend, criteria),
             )
         )
 
