@@ -85,7 +85,9 @@ def send_due(now: datetime) -> Run:
     try:
         smtp = transport.connect()  # before any claim: a server that is down changes nothing
         for user_id in accounts:
-            _send_to(smtp, db.session.get(User, user_id), now, run)
+            user = db.session.get(User, user_id)
+            if user is not None:  # an account deleted since the listing took its rows along
+                _send_to(smtp, user, now, run)
     except MailServerUnavailable as error:
         run.stopped = error.message
     finally:
