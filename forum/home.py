@@ -1,5 +1,4 @@
-"""The front page: a member's own spaces with what is new there, the spaces the viewer may see
-and recent threads from those they may read."""
+"""The front page: a member's spaces and what is new there, the spaces one sees, recent threads."""
 
 from flask import Blueprint, Flask, render_template
 from flask_login import current_user

@@ -565,9 +565,7 @@ ROUTES: dict[str, Route] = {
         not_for=("outsider",),  # in a public space: reads, may not post
     ),
     "threads.thread": Route("/s/{slug}/t/{thread}", GET, A.SPACE, records_reads=True),
-    "threads.branch": Route(
-        "/s/{slug}/t/{thread}/branch/{post}", GET, A.SPACE, records_reads=True
-    ),
+    "threads.branch": Route("/s/{slug}/t/{thread}/branch/{post}", GET, A.SPACE, records_reads=True),
     "threads.permalink": Route("/p/{post}", GET, A.SPACE),
     "threads.reply": Route(
         "/p/{post}/reply",

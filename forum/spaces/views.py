@@ -116,37 +116,33 @@ def leave(slug):
     return redirect(url_for("home.index"))
 
 
-@bp.route("/s/<slug>/rules/accept", methods=["POST"])
-@login_required
-def accept_rules(slug):
+def _member_step(slug: str, use_case, done: str):
+    """A member's one-button step in a space (accept its rules, mark it read): the use case, then
+    back to the space's page saying what happened, or why not."""
     space = get_space_or_404(current_user, slug)
     if not confirmed():
         abort(400)
     try:
-        membership.accept_rules(current_user, space)
+        use_case(current_user, space)
     except DomainError as error:
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash("Thank you for accepting the updated rules.", "success")
+        flash(done.format(name=space.name), "success")
     return redirect(url_for("spaces.space", slug=space.slug))
+
+
+@bp.route("/s/<slug>/rules/accept", methods=["POST"])
+@login_required
+def accept_rules(slug):
+    return _member_step(slug, membership.accept_rules, "Thank you for accepting the updated rules.")
 
 
 @bp.route("/s/<slug>/read", methods=["POST"])
 @login_required
 def mark_read(slug):
     """Mark every thread of the space read: nothing in it is new to the member until more comes."""
-    space = get_space_or_404(current_user, slug)
-    if not confirmed():
-        abort(400)
-    try:
-        reading.mark_space_read(current_user, space)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Everything in {space.name} is marked read.", "success")
-    return redirect(url_for("spaces.space", slug=space.slug))
+    return _member_step(slug, reading.mark_space_read, "Everything in {name} is marked read.")
 
 
 @bp.route("/s/<slug>/invite/<token>", methods=["GET", "POST"])

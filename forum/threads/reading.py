@@ -3,10 +3,11 @@
 A member's position in a thread (`ThreadRead.read_at`) is a post time: posts written after it are
 new to them. A thread they never opened is new when it was started after they joined the space
 (one started before, never opened, is not); "mark all read" (`Membership.marked_read_at`) moves
-every position in the space up to its time, opened threads or not: what comes after is new. Only an active member has positions (visitors and people outside the
-space have none, so their page views write nothing), and only posts every reader of the space
-reads (published, visible ones) written by someone else count as new: a held, hidden or removed
-post, or one's own, never does. A held post counts from when it was written, not published.
+every position in the space up to its time, opened threads or not: what comes after is new.
+Only an active member has positions (visitors and people outside the space have none, so their
+page views write nothing), and only posts every reader of the space reads (published, visible
+ones) written by someone else count as new: a held, hidden or removed post, or one's own, never
+does. A held post counts from when it was written, not from when it was published.
 
 A page moves the position to the newest post it showed, but never past a post it did not show
 that was new (on another page of the thread, or below a branch's depth cap): so a later page or
@@ -216,7 +217,8 @@ def _upsert_statement(dialect: str):
     return statement.on_conflict_do_update(
         index_elements=["user_id", "thread_id"],
         set_={"read_at": statement.excluded.read_at},
-        where=ThreadRead.__table__.c.read_at < statement.excluded.read_at,  # a position never goes back
+        # A position never goes back.
+        where=ThreadRead.__table__.c.read_at < statement.excluded.read_at,
     )
 
 

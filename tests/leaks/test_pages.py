@@ -376,6 +376,11 @@ def shape(markup: str, numbers: list[str], texts: list[str]) -> str:
     markup = re.sub(r"<time datetime=\"[^\"]*\">[^<]*</time>", "<time/>", markup)
     markup = re.sub(r"<div class=\"markup\"[^>]*>.*?</div>", "BODY", markup, flags=re.S)
     markup = re.sub(r"\d+ repl(?:y|ies)", "N replies", markup)
+    # What is new to the viewer counts others' published posts since they last read, like the
+    # replies: it tells nothing of the starter, so whether and how much it says is blanked too.
+    markup = re.sub(
+        r' <a class="badge badge-new" href="/p/\w+">\d+ new<span[^>]*>[^<]*</span></a>', "", markup
+    )
     for text in texts:
         markup = markup.replace(text, "TEXT")
     for number in numbers:
