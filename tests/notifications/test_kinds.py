@@ -225,3 +225,23 @@ def test_every_kind_has_a_summary_without_titles_or_post_words(staffed, make_use
             for secret in ("A very private title", "Secret words", "More secret words"):
                 assert secret not in said.summary
             assert said.link is None or said.link.startswith("/")
+
+
+def test_marking_a_group_read_never_marks_another_persons(staffed, sign_in, make_user, ask_to_join):
+    space = staffed("members")
+    ask_to_join(space.space, make_user("asking_ann"))
+    [mine] = told(space.moderator)
+    [theirs] = told(space.owner)
+    moderator = sign_in(space.moderator)
+    token = csrf_token(moderator, "/notifications")
+    forged = moderator.post(
+        f"/notifications/{mine.id}/read", data={"csrf_token": token, "also": [theirs.id]}
+    )
+    assert forged.status_code == 302
+    assert told(space.owner)[0].read_at is None
+    assert told(space.moderator)[0].read_at is not None
+    for bad in (["x"], ["9" * 40], [str(theirs.id)] * 31):
+        response = moderator.post(
+            f"/notifications/{mine.id}/read", data={"csrf_token": token, "also": bad}
+        )
+        assert response.status_code == 400
