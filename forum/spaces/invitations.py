@@ -51,6 +51,12 @@ def create_invitation(
         expires_at=utcnow() + expires_in,
         max_uses=max_uses,
     )
+    _add(actor, space, invitation)
+    return NewInvitation(invitation, token)
+
+
+def _add(actor: User, space: Space, invitation: Invitation) -> None:
+    """Store a new invitation and log it (its uses and end, never a token)."""
     db.session.add(invitation)
     db.session.flush()
     audit.record(
@@ -59,11 +65,10 @@ def create_invitation(
         space=space,
         changes={
             "invitation": invitation.id,
-            "max_uses": max_uses,
+            "max_uses": invitation.max_uses,
             "expires_at": invitation.expires_at.isoformat(timespec="minutes"),
         },
     )
-    return NewInvitation(invitation, token)
 
 
 def revoke_invitation(actor: User, space: Space, invitation_id: int) -> Invitation:
@@ -177,18 +182,7 @@ def invite_by_name(actor: User, space: Space, username: str) -> Invitation:
         expires_at=utcnow() + BY_NAME_LASTS,
         max_uses=1,
     )
-    db.session.add(invitation)
-    db.session.flush()
-    audit.record(
-        actor,
-        ActionKind.INVITATION_CREATED,
-        space=space,
-        changes={
-            "invitation": invitation.id,
-            "max_uses": 1,
-            "expires_at": invitation.expires_at.isoformat(timespec="minutes"),
-        },
-    )
+    _add(actor, space, invitation)
     notify(invitee.id, NotificationKind.INVITATION, space=space, invitation=invitation)
     return invitation
 

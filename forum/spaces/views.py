@@ -164,16 +164,21 @@ def invitation(slug, token):
             db.session.commit()
             flash(f"Welcome to {space.name}.", "success")
             return redirect(url_for("spaces.space", slug=space.slug))
+    return _invitation_page(space, lookup.problem, form, status)
+
+
+def _invitation_page(space: Space, problem: str | None, form, status: int, by_name=False):
     is_member = policy.active_membership(current_user, space) is not None
     page = render_template(
         "spaces/invitation.html",
         space=space,
-        problem=lookup.problem,
+        problem=problem,
         is_member=is_member,
         refusal=policy.check(current_user, Action.ACCEPT_INVITATION, space),
         form=form,
+        by_name=by_name,
     )
-    response = make_response(page, 410 if lookup.problem and not is_member else status)
+    response = make_response(page, 410 if problem and not is_member else status)
     return headers.no_store(response)  # the link is a secret: keep the page out of every cache
 
 
@@ -201,15 +206,4 @@ def named_invitation(invitation_id):
             return redirect(url_for("spaces.space", slug=space.slug))
     elif request.method == "POST":
         abort(400)
-    is_member = policy.active_membership(current_user, space) is not None
-    problem = invitation.problem()
-    page = render_template(
-        "spaces/invitation.html",
-        space=space,
-        problem=problem,
-        is_member=is_member,
-        refusal=policy.check(current_user, Action.ACCEPT_INVITATION, space),
-        form=form,
-        by_name=True,
-    )
-    return headers.no_store(make_response(page, 410 if problem and not is_member else status))
+    return _invitation_page(space, invitation.problem(), form, status, by_name=True)

@@ -18,18 +18,17 @@ from forum.models.types import utcnow
 from forum.notifications import queries
 from forum.spaces import loosening, membership
 from tests.factories import first_post, membership_of, reply, start_thread
+from tests.notifications.test_replies_and_mentions import told
 from tests.support.pages import csrf_token, form_errors, text
 from tests.threads.test_query_counts import limits_off
 
 MESSAGE = "Welcome aboard: read the pinned thread first."
 
 
-def told(user, kind=None) -> list[Notification]:
-    db.session.expire_all()
-    statement = select(Notification).where(Notification.user_id == user.id)
-    if kind is not None:
-        statement = statement.where(Notification.kind == kind)
-    return db.session.scalars(statement.order_by(Notification.id)).all()
+def invite(staff_client, space, username: str):
+    """Invite an account by username from the space's invitations page, as its staff would."""
+    invites = f"/s/{space.slug}/invites"
+    return staff_client.submit(invites, {"username": username}, action=f"{invites}/by-name")
 
 
 def page_of(client) -> str:
@@ -133,8 +132,7 @@ def test_an_invitation_by_name_is_accepted_from_its_notification(
     space = staffed("hidden")
     guest = make_user("guest_gil")
     staff = sign_in(space.owner)
-    invites = f"/s/{space.slug}/invites"
-    response = staff.submit(invites, {"username": "Guest_Gil"}, action=f"{invites}/by-name")
+    response = invite(staff, space.space, "Guest_Gil")
     assert response.status_code == 302
     [note] = told(guest)
     assert note.kind == NotificationKind.INVITATION
@@ -157,8 +155,7 @@ def test_only_the_invitee_may_use_an_invitation_by_name(staffed, sign_in, make_u
     space = staffed("hidden")
     guest = make_user("guest_gil")
     staff = sign_in(space.owner)
-    invites = f"/s/{space.slug}/invites"
-    staff.submit(invites, {"username": "guest_gil"}, action=f"{invites}/by-name")
+    invite(staff, space.space, "guest_gil")
     invitation = db.session.scalars(select(Invitation)).one()
     intruder = sign_in(space.member)
     url = f"/invitations/{invitation.id}"
@@ -174,12 +171,12 @@ def test_an_unknown_username_is_a_form_error_that_keeps_the_text(staffed, sign_i
     space = staffed("hidden")
     staff = sign_in(space.owner)
     invites = f"/s/{space.slug}/invites"
-    response = staff.submit(invites, {"username": "nobody_by_that"}, action=f"{invites}/by-name")
+    response = invite(staff, space.space, "nobody_by_that")
     assert response.status_code == 400
     page = text(response)
     assert "There is no account with the username “nobody_by_that”" in form_errors(page)
     assert 'value="nobody_by_that"' in page
-    again = staff.submit(invites, {"username": space.member.username}, action=f"{invites}/by-name")
+    again = invite(staff, space.space, space.member.username)
     assert again.status_code == 400 and "already a member" in form_errors(text(again))
     member = sign_in(space.member)
     forged = member.post(
@@ -193,8 +190,7 @@ def test_an_expired_invitation_by_name_leads_nowhere(staffed, sign_in, make_user
     space = staffed("hidden")
     guest = make_user("guest_gil")
     staff = sign_in(space.owner)
-    invites = f"/s/{space.slug}/invites"
-    staff.submit(invites, {"username": "guest_gil"}, action=f"{invites}/by-name")
+    invite(staff, space.space, "guest_gil")
     invitation = db.session.scalars(select(Invitation)).one()
     invitation.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
@@ -225,3 +221,23 @@ def test_every_kind_has_a_summary_without_titles_or_post_words(staffed, make_use
             for secret in ("A very private title", "Secret words", "More secret words"):
                 assert secret not in said.summary
             assert said.link is None or said.link.startswith("/")
+
+
+def test_marking_a_group_read_never_marks_another_persons(staffed, sign_in, make_user, ask_to_join):
+    space = staffed("members")
+    ask_to_join(space.space, make_user("asking_ann"))
+    [mine] = told(space.moderator)
+    [theirs] = told(space.owner)
+    moderator = sign_in(space.moderator)
+    token = csrf_token(moderator, "/notifications")
+    forged = moderator.post(
+        f"/notifications/{mine.id}/read", data={"csrf_token": token, "also": [theirs.id]}
+    )
+    assert forged.status_code == 302
+    assert told(space.owner)[0].read_at is None
+    assert told(space.moderator)[0].read_at is not None
+    for bad in (["x"], ["9" * 40], [str(theirs.id)] * 31):
+        response = moderator.post(
+            f"/notifications/{mine.id}/read", data={"csrf_token": token, "also": bad}
+        )
+        assert response.status_code == 400

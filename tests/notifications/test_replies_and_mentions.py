@@ -157,8 +157,9 @@ def test_the_writer_sees_the_same_page_whether_a_mention_found_anyone(staffed, s
 
 
 def test_mentions_beyond_the_cap_tell_nobody(staffed, make_user):
+    assert MENTIONS_PER_POST == 10
     space = staffed("public")
-    people = [make_user(f"person{n:02d}") for n in range(MENTIONS_PER_POST + 2)]
+    people = [make_user(f"person{n:02d}") for n in range(12)]
     with limits_off():
         for person in people:
             add_member(space.space, person)
@@ -169,7 +170,7 @@ def test_mentions_beyond_the_cap_tell_nobody(staffed, make_user):
     with limits_off():
         reply(space.owner, first_post(thread), body=" ".join(f"@{p.username}" for p in people))
     told_ids = {n.user_id for n in db.session.scalars(select(Notification))}
-    assert told_ids == {p.id for p in people[:MENTIONS_PER_POST]}
+    assert told_ids == {p.id for p in people[:10]}
 
 
 def test_a_held_reply_tells_nobody_until_it_is_published(staffed):
@@ -211,3 +212,15 @@ def test_a_kind_turned_off_writes_nothing_and_mail_is_asked_for_when_chosen(staf
         reply(space.moderator, first_post(thread), body=f"cc @{space.owner.username}")
     [note] = told(space.owner)
     assert note.mail_status == MailStatus.WAITING
+
+
+def test_a_username_named_only_in_another_space_finds_nobody(staffed, make_space, make_user):
+    space = staffed("public")
+    thread = start_thread(space.owner, space.space)
+    elsewhere = make_space("elsewhere", space.owner, "public")
+    stranger = make_user("stranger_sue")
+    add_member(elsewhere, stranger)
+    start_thread(stranger, elsewhere, kind="named")
+    with limits_off():
+        reply(space.moderator, first_post(thread), body=f"Is @{stranger.username} here?")
+    assert told(stranger) == []  # though they may read this public space

@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from forum import policy
 from forum.extensions import db
-from forum.models import Space
+from forum.models import Space, User
+from forum.models.types import utcnow
 from forum.policy import Action
 from forum.spaces.queries import visible_spaces
 from tests.support.access import KINDS, VIEWERS
@@ -98,3 +99,23 @@ def test_a_hidden_space_leaks_nowhere_the_viewer_can_reach(client_for, access_wo
         response = client.get(path)
         if response.status_code == 200 and viewer not in SEES["hidden"]:
             assert secret not in response.get_data(as_text=True), path
+
+
+def test_the_readers_clause_for_telling_many_agrees_with_the_policy(app, access_world):
+    """notify_many() filters recipients by this clause: every kind of viewer, every space."""
+    accounts = list(access_world.users.values())
+    for space in access_world.spaces.values():
+        for staff in (False, True):
+            statement = (
+                select(User.id)
+                .where(policy.readers_condition(space, staff=staff))
+                .params(now=utcnow())
+            )
+            told = set(db.session.scalars(statement))
+            for user in accounts:
+                may = (
+                    policy.is_space_staff(user, space)
+                    if staff
+                    else policy.can(user, Action.READ_SPACE, space)
+                )
+                assert (user.id in told) == may, (space.slug, user.username, staff)
