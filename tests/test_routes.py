@@ -227,6 +227,7 @@ ROUTES: dict[str, Route] = {
     # The site
     "home.index": Route("/", GET, A.ANYONE),
     "profiles.profile": Route("/u/{username}", GET, A.ANYONE),
+    "search.search": Route("/search", GET, A.ANYONE),
     "accounts.register": Route(
         "/register",
         GET_POST,

@@ -34,8 +34,13 @@ def reload(model, id_):
 
 def csrf_token_of(client) -> str:
     """A valid CSRF token of the client's session, read off a page it may open."""
-    form = read_forms(client.get("/").get_data(as_text=True), "/")[0]
-    return next(value for name, value in form.fields.items() if name.endswith("csrf_token"))
+    forms = read_forms(client.get("/").get_data(as_text=True), "/")
+    return next(
+        value
+        for form in forms
+        for name, value in form.fields.items()
+        if name.endswith("csrf_token")
+    )
 
 
 def label_action(user: User) -> str:
