@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 
-from forum.links import absolute_url
+from forum.links import absolute_url, on_site
 from forum.models import NotificationKind
 from forum.notifications.queries import Told
 
@@ -68,10 +68,10 @@ class DigestGroup:
 
 
 def link_of(told: Told) -> str:
-    """Where a mail about this notification leads: the post when the recipient may read it,
-    else their notifications page. (When Told carries its own link, it replaces this.)"""
-    if told.post_public_id:
-        return absolute_url("threads.permalink", post_public_id=told.post_public_id)
+    """Where a mail about this notification leads: where the page's link leads, while the
+    recipient may follow it, else their notifications page."""
+    if told.link:
+        return on_site(told.link)
     return absolute_url("notifications.index")
 
 

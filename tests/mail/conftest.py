@@ -46,11 +46,20 @@ def mail_reader(make_user):
 
 
 def mailed_notification(user: User, kind: NotificationKind, **about) -> Notification:
-    """Tell the account something, to be mailed, as notify() does for someone with mail on."""
+    """Tell the account something; it waits for the mail, as for anyone with mail on."""
     notification = notify(user.id, kind, **about)
-    notification.mail_status = MailStatus.WAITING
     db.session.commit()
+    assert notification.mail_status == MailStatus.WAITING
     return notification
+
+
+def told_of_reply(user: User, answer) -> Notification:
+    """What the account was told of a reply to its thread (posting the reply told it)."""
+    return db.session.scalars(
+        db.select(Notification).filter_by(
+            user_id=user.id, kind=NotificationKind.REPLY, post_id=answer.id
+        )
+    ).one()
 
 
 def to_be_mailed(user: User) -> None:

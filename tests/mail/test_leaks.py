@@ -6,10 +6,10 @@ import pytest
 
 from forum.admin.reveals import ask_reveal, decide_reveal
 from forum.extensions import db
-from forum.models import MailMode, NotificationKind, Persona, RevealRequest, User
+from forum.models import MailMode, Persona, RevealRequest, User
 from forum.spaces.membership import leave_space
 from tests.factories import add_member, first_post, reply, start_thread
-from tests.mail.conftest import SITE_URL, address_for, mailed_notification, to_be_mailed
+from tests.mail.conftest import SITE_URL, address_for, to_be_mailed, told_of_reply
 from tests.support.decisions import decide
 from tests.threads.test_query_counts import limits_off
 
@@ -55,7 +55,7 @@ def test_a_mail_about_a_closed_space_carries_no_title_nor_post_words(
     app, mailbox, conversation, kind
 ):
     space, reader, answerer, thread, answer = conversation(kind)
-    mailed_notification(reader, kind=NotificationKind.REPLY, space=space, post=answer)
+    told_of_reply(reader, answer)
     send(app)
     [mail] = mailbox.received
     for never in (TITLE, BODY, ANSWER, answerer.username, reader.username, thread.public_id):
@@ -93,7 +93,7 @@ def test_a_reveal_mail_names_neither_admin_nor_the_account(app, mailbox, convers
 
 def test_a_mail_carries_nothing_from_a_space_the_recipient_left(app, mailbox, conversation):
     space, reader, _, _, answer = conversation("members")
-    mailed_notification(reader, kind=NotificationKind.REPLY, space=space, post=answer)
+    told_of_reply(reader, answer)
     leave_space(db.session.get(User, reader.id), space)
     db.session.commit()
     send(app)
@@ -108,8 +108,8 @@ def test_a_digest_does_not_name_a_space_the_recipient_left(app, mailbox, convers
     with limits_off():
         kept, *_, kept_answer = conversation("members", "kept", reader)
         left, *_, left_answer = conversation("members", "left", reader)
-    mailed_notification(reader, kind=NotificationKind.REPLY, space=kept, post=kept_answer)
-    mailed_notification(reader, kind=NotificationKind.REPLY, space=left, post=left_answer)
+    told_of_reply(reader, kept_answer)
+    told_of_reply(reader, left_answer)
     leave_space(db.session.get(User, reader.id), left)
     db.session.commit()
     send(app)
