@@ -43,6 +43,7 @@ from forum.models import (
     IdentityMode,
     MailMode,
     Notification,
+    NotificationKind,
     Persona,
     PersonaKind,
     Post,
@@ -50,9 +51,10 @@ from forum.models import (
     QueueKind,
     Role,
     ThreadRead,
+    Space,
     User,
 )
-from forum.spaces.invitations import create_invitation
+from forum.spaces.invitations import create_invitation, invite_by_name
 from forum.spaces.loosening import pending_changes
 from forum.spaces.settings import current_settings, update_space_settings
 from forum.threads.services import edit_post
@@ -122,6 +124,7 @@ MADE_UP = {
     "notification": 987654,
     "reveal": 987654,
     "unsubscribe": "no-such-unsubscribe-token",
+    "named_invitation": 987654,
 }
 OBJECTS_OF_A_SPACE = (
     "thread",
@@ -302,6 +305,23 @@ ROUTES: dict[str, Route] = {
     ),
     # A mail's unsubscribe link: whoever holds its signed token, signed in or not.
     "mail.unsubscribe": Route("/unsubscribe/{unsubscribe}", GET_POST, A.ANYONE, actor="visitor"),
+    "notifications.settings": Route(
+        "/settings/notifications",
+        GET_POST,
+        A.ACCOUNT,
+        sign_in=True,
+        actor="outsider",
+        data={kind.value: "app" for kind in NotificationKind} | {"mail_mode": "off"},
+    ),
+    # The invitee's own invitation by name; to anyone else it is 404, like one that is not.
+    "spaces.named_invitation": Route(
+        "/invitations/{named_invitation}",
+        GET_POST,
+        A.ACCOUNT,
+        sign_in=True,
+        actor="outsider",
+        data={"accept_rules": "y"},
+    ),
     # Site administration
     "admin.index": Route("/admin", GET, A.SITE_ADMINS, sign_in=True),
     # Staff of any space and site admins; anyone else signed in is refused (403).
@@ -469,6 +489,15 @@ ROUTES: dict[str, Route] = {
         data={"expires_in": "7d", "uses": "1", "note": ""},
         not_for=("bystander",),
     ),
+    "spaces.invite_named": Route(
+        "/s/{slug}/invites/by-name",
+        POST,
+        A.SPACE_STAFF,
+        sign_in=True,
+        actor="moderator",
+        data={"username": "{forgetful_name}"},
+        not_for=("bystander",),
+    ),
     "spaces.withdraw_invitation": Route(
         "/s/{slug}/invites/{invitation}/revoke",
         POST,
@@ -568,6 +597,13 @@ ROUTES: dict[str, Route] = {
     "threads.thread": Route("/s/{slug}/t/{thread}", GET, A.SPACE, records_reads=True),
     "threads.branch": Route("/s/{slug}/t/{thread}/branch/{post}", GET, A.SPACE, records_reads=True),
     "threads.permalink": Route("/p/{post}", GET, A.SPACE),
+    "threads.watch": Route(
+        "/s/{slug}/t/{thread}/watch", POST, A.SPACE, sign_in=True, actor="bystander"
+    ),
+    # The thread's starter watches it from the start.
+    "threads.unwatch": Route(
+        "/s/{slug}/t/{thread}/unwatch", POST, A.SPACE, sign_in=True, actor="owner"
+    ),
     "threads.reply": Route(
         "/p/{post}/reply",
         GET_POST,
@@ -715,10 +751,19 @@ def populate(route_world: World) -> None:
     route_world.site["unsubscribe"] = unsubscribe_fill()
     site_author = route_world.people["author of members"]
     route_world.site["notification"] = db.session.scalar(
-        select(Notification.id).where(Notification.user_id == site_author.id)
+        select(Notification.id)
+        .where(Notification.user_id == site_author.id)
+        .order_by(Notification.id)
     )
+    route_world.site["named_invitation"] = invite_by_name(
+        route_world.people["owner of hidden"], hidden_space(), "lone_outsider"
+    ).id
     db.session.commit()
     route_world.as_built = snapshot()
+
+
+def hidden_space():
+    return db.session.scalar(select(Space).where(Space.slug == "hidden-space"))
 
 
 def reveal_fills(route_world: World) -> dict:
