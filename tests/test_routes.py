@@ -50,8 +50,8 @@ from forum.models import (
     QueueItem,
     QueueKind,
     Role,
-    ThreadRead,
     Space,
+    ThreadRead,
     User,
 )
 from forum.spaces.invitations import create_invitation, invite_by_name
