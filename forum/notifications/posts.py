@@ -8,10 +8,11 @@ never for a held or declined one. A fixed number of statements however many are 
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from forum.extensions import db
-from forum.models import NotificationKind, Persona, Post, Space, ThreadWatch
+from forum.models import Notification, NotificationKind, Persona, Post, Space, ThreadWatch
+from forum.models.types import utcnow
 from forum.notifications.services import notify_many
 
 # `@` not inside a word or an address, then up to three words: a pseudonym is "Adjective Noun
@@ -53,6 +54,20 @@ def mentioned_personas(space: Space, body: str) -> set[int]:
         for mention in mentions
         if (name := next((n for n in mention if n in handles), None)) is not None
     }
+
+
+def read_with_posts(connection, viewer_id: int, post_ids: list[int]) -> None:
+    """The viewer saw these posts: what told them of one (a reply, a mention) is read now."""
+    connection.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == viewer_id,
+            Notification.read_at.is_(None),
+            Notification.kind.in_([NotificationKind.REPLY, NotificationKind.MENTION]),
+            Notification.post_id.in_(post_ids),
+        )
+        .values(read_at=utcnow())
+    )
 
 
 def tell_of_post(post: Post, *, mentions_only: bool = False) -> None:

@@ -12,7 +12,8 @@ does. A held post counts from when it was written, not from when it was publishe
 A page moves the position to the newest post it showed, but never past a post it did not show
 that was new (on another page of the thread, or below a branch's depth cap): so a later page or
 a branch marks read only what it showed. That is one upsert, run after the page is rendered and
-only when the page showed something newer than the position.
+only when the page showed something newer than the position; with it, the notifications of the
+replies and mentions the page showed are marked read.
 """
 
 import logging
@@ -29,6 +30,7 @@ from forum import policy
 from forum.extensions import db
 from forum.models import Membership, Persona, Post, PostStatus, Space, Thread, ThreadRead, User
 from forum.models.types import UTCDateTime, utcnow
+from forum.notifications.posts import read_with_posts
 from forum.policy import Action
 from forum.policy import posts as post_rule
 
@@ -243,6 +245,7 @@ def record_read(viewer: User, thread: Thread, state: ReadState | None) -> None:
         # and the objects it loaded are left as they are.
         with db.engine.begin() as connection:
             connection.execute(_upsert_statement(connection.dialect.name), parameters)
+            read_with_posts(connection, viewer.id, state.shown)
     except OperationalError:
         log.exception("the read position of a thread was not recorded")
 

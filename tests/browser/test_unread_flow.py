@@ -48,3 +48,29 @@ def test_a_reply_is_new_until_the_member_has_seen_it(page, make_user):
     page.goto("/s/evening-talk")
     expect(page.get_by_role("heading", name="What helps after a hard shift?")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile(r"\d+ new"))).to_have_count(0)
+
+
+def test_a_replys_notification_leads_to_the_post_and_clears_what_is_new(page, make_user):
+    owner, reader, writer = (make_user(n) for n in ("ona_owner", "rio_reader", "wyn_writer"))
+    space = make_space("night-talk", owner, "public", name="Night Talk")
+    add_member(space, reader)
+    add_member(space, writer)
+    thread = start_thread(reader, space, "Who do you call at 3 a.m.?")
+    url = f"/s/{space.slug}/t/{thread.public_id}"
+
+    sign_in(page, reader.username, PASSWORD)
+    page.goto(url)
+    db.session.rollback()  # as above: the server wrote the read position
+    answer = reply(writer, first_post(thread), "The night line, every time.")
+
+    page.goto("/")
+    header = page.get_by_role("navigation", name="Site")
+    expect(header.get_by_role("link", name="Notifications 1 unread")).to_be_visible()
+    header.get_by_role("link", name=re.compile("^Notifications")).click()
+    page.get_by_role("link", name="See the reply").click()
+    expect(page).to_have_url(re.compile(rf"{url}#p{answer.public_id}$"))
+    expect(page.locator(f"#p{answer.public_id}")).to_be_in_viewport()
+
+    page.goto(f"/s/{space.slug}")
+    expect(page.get_by_role("link", name=re.compile(r"\d+ new"))).to_have_count(0)
+    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()

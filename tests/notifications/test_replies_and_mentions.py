@@ -224,3 +224,22 @@ def test_a_username_named_only_in_another_space_finds_nobody(staffed, make_space
     with limits_off():
         reply(space.moderator, first_post(thread), body=f"Is @{stranger.username} here?")
     assert told(stranger) == []  # though they may read this public space
+
+
+def test_reading_the_reply_marks_what_told_of_it_read_and_a_branch_only_what_it_shows(
+    staffed, sign_in
+):
+    space = staffed("members")
+    thread = start_thread(space.member, space.space, title="Night buses")
+    opening = first_post(thread)
+    with limits_off():
+        near = reply(space.moderator, opening, body="I take the 23.")
+        deep = reply(space.owner, near, body="The 23 is late on Sundays.")
+    reader = sign_in(space.member)
+    # A branch below the first reply shows the deeper one only: the first stays unread.
+    reader.get(f"/s/{space.slug}/t/{thread.public_id}/branch/{deep.public_id}")
+    unread = {n.post_id for n in told(space.member) if n.read_at is None}
+    assert unread == {near.id}
+    reader.get(f"/s/{space.slug}/t/{thread.public_id}")
+    assert all(n.read_at is not None for n in told(space.member))
+    assert [n.read_at for n in told(space.moderator)] == [None]  # the owner's reply, unseen
