@@ -17,6 +17,7 @@ from forum.models import (
 )
 from forum.notifications.posts import MENTIONS_PER_POST
 from forum.spaces import membership
+from forum.threads import services as posting
 from forum.threads import statuses
 from tests.factories import add_member, first_post, reply, start_thread
 from tests.support.pages import csrf_token, text
@@ -243,3 +244,16 @@ def test_reading_the_reply_marks_what_told_of_it_read_and_a_branch_only_what_it_
     reader.get(f"/s/{space.slug}/t/{thread.public_id}")
     assert all(n.read_at is not None for n in told(space.member))
     assert [n.read_at for n in told(space.moderator)] == [None]  # the owner's reply, unseen
+
+
+def test_an_edit_tells_whom_it_newly_mentions_and_nobody_twice(staffed):
+    space = staffed("members")
+    thread = start_thread(space.owner, space.space, kind="named")
+    answer = reply(space.member, first_post(thread), body="No mention yet.")
+    posting.edit_post(space.member, answer, body=f"Now for @{space.owner.username}")
+    db.session.commit()
+    assert [n.kind for n in told(space.owner)] == [NotificationKind.REPLY]  # told of it once
+    start_thread(space.moderator, space.space, kind="named")
+    posting.edit_post(space.member, answer, body=f"And @{space.moderator.username} too")
+    db.session.commit()
+    assert [n.kind for n in told(space.moderator)] == [NotificationKind.MENTION]
