@@ -124,7 +124,7 @@ def digest_mail(address: str, groups: list[DigestGroup], token: str, now: dateti
 def _footer(token: str) -> dict:
     return {
         "site_name": SITE_NAME,
-        "settings_url": absolute_url("accounts.settings"),
+        "settings_url": absolute_url("notifications.settings"),
         "unsubscribe_url": absolute_url("mail.unsubscribe", token=token),
     }
 
