@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import update
 
 from forum import headers
+from forum.converters import MAX_ID
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.forms import confirm_form_for_viewer, confirmed, refuse
@@ -41,7 +42,8 @@ def index():
 
 
 def _is_id(value: str) -> bool:
-    return value.isascii() and value.isdigit() and len(value) <= 18
+    """An id as the URLs' converter bounds it: digits, within what the column holds."""
+    return value.isascii() and value.isdigit() and len(value) <= 10 and int(value) <= MAX_ID
 
 
 def _back():
