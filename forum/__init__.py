@@ -27,6 +27,7 @@ from forum import (
     profiles,
     search,
     spaces,
+    storage,
     threads,
     times,
 )
@@ -53,6 +54,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     policy.init_app(app)
     header_counts.init_app(app)
     times.init_app(app)
+    storage.init_app(app)
 
     accounts.init_app(app)
     home.init_app(app)

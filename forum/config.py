@@ -83,6 +83,10 @@ class Config:
     TRUSTED_PROXIES: int = 0
     # Largest request body accepted, in bytes.
     MAX_CONTENT_LENGTH: int = 1024 * 1024
+    # Where uploaded files are kept: local (a folder on this machine).
+    STORAGE_BACKEND: str = "local"
+    # The folder of the local backend. Unset: instance/uploads.
+    STORAGE_PATH: str = ""
     # Werkzeug password hash method; tests use a cheaper one.
     PASSWORD_HASH_METHOD: str = "scrypt"  # noqa: S105 (a method name, not a password)
     # Days a signed-in session lasts after the day it was last used; then it ends.

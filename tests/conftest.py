@@ -1,8 +1,11 @@
 """Fixtures: the app on a clean database, clients signed in by role, factories, query counts."""
 
+import atexit
 import os
 import secrets
+import shutil
 import sqlite3
+import tempfile
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,6 +58,10 @@ def _close_with_its_pool(dbapi_connection, connection_record) -> None:
         weakref.finalize(connection_record, dbapi_connection.close)
 
 
+_UPLOADS = tempfile.mkdtemp(prefix="safe-spaces-test-uploads-")
+atexit.register(shutil.rmtree, _UPLOADS, ignore_errors=True)
+
+
 def settings_for_tests(database_uri: str) -> dict:
     storage_uri = os.environ.get("TEST_RATELIMIT_STORAGE_URI") or "memory://"
     settings = {
@@ -66,6 +73,8 @@ def settings_for_tests(database_uri: str) -> dict:
         "ANON_CACHE_SECONDS": 0,  # tests read pages right after writing them
         # A cheap hash keeps the suite fast; production uses scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Uploads go to a folder of this test process, never the developer's instance folder.
+        "STORAGE_PATH": _UPLOADS,
     }
     if not storage_uri.startswith("memory://"):
         settings["RATELIMIT_STORAGE_OPTIONS"] = {"key_prefix": RATELIMIT_KEY_PREFIX}

@@ -57,6 +57,9 @@ class ActionKind(StrEnum):
     REVEAL_REQUESTED = "reveal_requested"
     REVEAL_APPROVED = "reveal_approved"
     REVEAL_REFUSED = "reveal_refused"
+    # The hub: an event cancelled by its organisers, the operator's texts on /about and /privacy.
+    EVENT_CANCELLED = "event_cancelled"
+    SITE_TEXT_CHANGED = "site_text_changed"
 
 
 class ModAction(db.Model):
@@ -89,6 +92,9 @@ class ModAction(db.Model):
         ForeignKey("memberships.id", ondelete="SET NULL")
     )
     target_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    target_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL")
+    )
     # What changed, e.g. {"label": "Police officer"} or {"from": "moderator", "to": "owner"}.
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     public_reason: Mapped[str] = mapped_column(String(REASON_MAX_LENGTH), default="")

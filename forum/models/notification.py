@@ -23,6 +23,12 @@ class NotificationKind(StrEnum):
     SPACE_CHANGE = "space_change"  # a change of a space's settings was scheduled
     JOIN_REQUEST = "join_request"  # for a space's staff: a request waits
     QUEUE_WAITING = "queue_waiting"  # for a space's staff: an item waits in the queue
+    EVENT_ACCEPTED = "event_accepted"  # your registration was accepted
+    EVENT_DECLINED = "event_declined"
+    EVENT_CHANGED = "event_changed"  # the time, place or link of an event you registered for
+    EVENT_CANCELLED = "event_cancelled"
+    EVENT_REMINDER = "event_reminder"  # a day before an event you are accepted for
+    EVENT_REGISTRATION = "event_registration"  # for organisers: a registration waits
 
 
 class MailStatus(StrEnum):
@@ -59,6 +65,7 @@ class Notification(db.Model):
     invitation_id: Mapped[int | None] = mapped_column(
         ForeignKey("invitations.id", ondelete="SET NULL")
     )
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

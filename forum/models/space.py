@@ -54,6 +54,13 @@ class Premoderation(StrEnum):
     ALL = "all"
 
 
+class Contributors(StrEnum):
+    """Who may add resources to a space's library."""
+
+    MEMBERS = "members"
+    MODERATORS = "moderators"  # its moderators and owners only
+
+
 class Space(db.Model):
     __tablename__ = "spaces"
 
@@ -75,6 +82,10 @@ class Space(db.Model):
     premoderation: Mapped[Premoderation] = enum_column(Premoderation, Premoderation.OFF)
     slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0)
     flag_hide_threshold: Mapped[int] = mapped_column(Integer, default=3)
+    # The server default fills the rows of spaces made before libraries existed.
+    resource_contributors: Mapped[Contributors] = enum_column(
+        Contributors, Contributors.MEMBERS, server_default=Contributors.MEMBERS.value
+    )
     # The mod log names the moderator of each entry; otherwise it says "a moderator".
     shows_moderator_names: Mapped[bool] = mapped_column(Boolean, default=False)
     # Denormalised for the directory: active members, and the time of the latest post.

@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     mail_mode: Mapped[MailMode] = enum_column(MailMode, MailMode.OFF)
     digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An IANA zone ("Europe/London") for event times; None shows them in the event's own zone.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     # A verified practitioner label ("Police officer"), granted only by an admin.
     label: Mapped[str | None] = mapped_column(
