@@ -8,12 +8,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import moderation
 from forum import (
+    about,
     accounts,
     admin,
     anon_cache,
     cli,
     config,
     converters,
+    erasure,
     errors,
     extensions,
     header_counts,
@@ -56,7 +58,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     times.init_app(app)
     storage.init_app(app)
 
+    about.init_app(app)
     accounts.init_app(app)
+    erasure.init_app(app)
     home.init_app(app)
     spaces.init_app(app)
     threads.init_app(app)

@@ -231,6 +231,8 @@ ROUTES: dict[str, Route] = {
     "home.index": Route("/", GET, A.ANYONE),
     "profiles.profile": Route("/u/{username}", GET, A.ANYONE),
     "search.search": Route("/search", GET, A.ANYONE),
+    "about.about": Route("/about", GET, A.ANYONE),
+    "about.privacy": Route("/privacy", GET, A.ANYONE),
     "accounts.register": Route(
         "/register",
         GET_POST,
@@ -296,6 +298,14 @@ ROUTES: dict[str, Route] = {
         prefix="recovery",
         data={"current_password": PASSWORD},
     ),
+    "erasure.delete_account": Route(
+        "/settings/delete",
+        GET_POST,
+        A.ACCOUNT,
+        sign_in=True,
+        actor="outsider",
+        data={"password": PASSWORD, "understood": "y"},
+    ),
     "notifications.index": Route("/notifications", GET, A.ACCOUNT, sign_in=True),
     "notifications.mark_read": Route(
         "/notifications/{notification}/read", POST, A.ACCOUNT, sign_in=True, actor="author"
@@ -346,6 +356,14 @@ ROUTES: dict[str, Route] = {
         actor="admin",
         prefix="user-{user}",
         data={"label": LABEL, "note": "Checked in person."},
+    ),
+    "about.edit_texts": Route(
+        "/admin/texts",
+        GET_POST,
+        A.SITE_ADMINS,
+        sign_in=True,
+        actor="admin",
+        data={"about": "Run by a hub.", "privacy": "", "contact": ""},
     ),
     "admin.new_space": Route(
         "/admin/spaces/new",

@@ -40,7 +40,7 @@ class NewAccount:
 _timing_decoy: dict[str, str] = {}
 
 
-def _hash_password(password: str) -> str:
+def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
@@ -88,7 +88,7 @@ def register_user(
     user = User(
         username=username,
         username_key=username_key(username),
-        password_hash=_hash_password(password),
+        password_hash=hash_password(password),
         email=email,
         is_admin=is_admin,
         label=label,
@@ -127,7 +127,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def _set_password(user: User, password: str, *, keep_this_session: bool = False) -> None:
-    user.password_hash = _hash_password(password)
+    user.password_hash = hash_password(password)
     # Whoever knew the old password may be signed in somewhere: those sessions end.
     end_sessions_of(user, keep_current=keep_this_session)
     db.session.flush()

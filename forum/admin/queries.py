@@ -16,8 +16,9 @@ SEARCH_MAX_LENGTH = 30
 
 
 def account_page(search: str = "", page: int = 1) -> Page:
-    """One page of accounts in username order, those starting with `search` (any case)."""
-    statement = select(User).order_by(User.username_key)
+    """One page of accounts in username order, those starting with `search` (any case); an
+    account its owner deleted is no longer one."""
+    statement = select(User).where(User.deleted_at.is_(None)).order_by(User.username_key)
     if search:
         statement = statement.where(User.username_key.startswith(search.lower(), autoescape=True))
     return paginate(statement, page, ACCOUNTS_PER_PAGE)

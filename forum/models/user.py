@@ -43,6 +43,9 @@ class User(UserMixin, db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the owner deleted the account: everything about them is erased, and the row stays
+    # (scrubbed, its username freed) only so that placeholders and log entries keep their place.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Hash of the one-time recovery code that lets the owner set a new password.
     recovery_code_hash: Mapped[str | None] = mapped_column(String(255))
 

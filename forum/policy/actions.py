@@ -7,6 +7,7 @@ class Action(StrEnum):
     # Site (no target)
     CREATE_SPACE = "create_space"
     MANAGE_USERS = "manage_users"  # the admin pages: accounts, the list of verified labels
+    EDIT_SITE_TEXTS = "edit_site_texts"  # the operator's own words on /about and /privacy
     # Watched words (target: a Space for its own list, None for the site-wide list)
     MANAGE_WATCHED_WORDS = "manage_watched_words"
     VIEW_QUEUE = "view_queue"  # the moderation queue at /mod: staff of a space, site admins

@@ -345,6 +345,7 @@ def _revisions_of_undeleted_post(viewer: User, post: Post) -> Reason | None:
 RULES: dict[Action, Callable[[User, object], Reason | None]] = {
     Action.CREATE_SPACE: _unless_site_admin,
     Action.MANAGE_USERS: _unless_site_admin,
+    Action.EDIT_SITE_TEXTS: _unless_site_admin,
     Action.SEE_SPACE: _see_space,
     Action.READ_SPACE: _read_space,
     Action.JOIN_SPACE: _join_open_space,

@@ -338,16 +338,37 @@ def delete_post(user: User, post: Post) -> None:
     Deleting a thread's first post deletes its title and starter from every list too.
     """
     policy.require(user, Action.DELETE_POST, post)
-    post.status = PostStatus.DELETED
-    post.body_source = post.body_html = ""
-    post.content_warning = None
     db.session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))
+    for column, value in _ERASED_POST.items():
+        setattr(post, column, value)
     if post.is_first:
         thread = db.session.get(Thread, post.thread_id)
-        thread.status = PostStatus.DELETED
-        thread.title = ""
-        thread.content_warning = None
+        for column, value in _ERASED_THREAD.items():
+            setattr(thread, column, value)
     db.session.flush()
+
+
+# What a deletion leaves of a post and of the thread it started: a placeholder, no words.
+_ERASED_POST = {
+    "status": PostStatus.DELETED,
+    "body_source": "",
+    "body_html": "",
+    "content_warning": None,
+}
+_ERASED_THREAD = {"status": PostStatus.DELETED, "title": "", "content_warning": None}
+
+
+def erase_posts_of(persona_ids) -> None:
+    """Delete every post written under these personas (a selectable of ids), as their author
+    deleting each would: for an account's deletion, in three statements whatever the count."""
+    written = Post.persona_id.in_(persona_ids)
+    db.session.execute(
+        delete(PostRevision).where(PostRevision.post_id.in_(select(Post.id).where(written)))
+    )
+    db.session.execute(update(Post).where(written).values(**_ERASED_POST))
+    db.session.execute(
+        update(Thread).where(Thread.persona_id.in_(persona_ids)).values(**_ERASED_THREAD)
+    )
 
 
 def rerender_posts(batch_size: int = 500) -> int:
