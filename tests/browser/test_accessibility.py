@@ -69,6 +69,25 @@ def settings_signed_in(page, _watch, make_user):
     expect(page.get_by_role("button", name="Sign out every other browser")).to_be_visible()
 
 
+def privacy(page, _watch, _make_user):
+    page.goto("/privacy")
+    expect(page.get_by_role("heading", name="What Safe Spaces keeps about you")).to_be_visible()
+
+
+def about(page, _watch, _make_user):
+    page.goto("/about")
+    expect(page.get_by_role("heading", name="About Safe Spaces")).to_be_visible()
+
+
+def delete_account_with_errors_shown(page, watch, make_user):
+    watch.allow_console_error(r"status of 400")
+    make_user("ada_wren")
+    sign_in(page, "ada_wren", PASSWORD)
+    page.goto("/settings/delete")
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_text("Please tick the box to say you understand.")).to_be_visible()
+
+
 def not_found(page, watch, _make_user):
     watch.allow_console_error(r"status of 404")
     response = page.goto("/no-such-page")
@@ -190,6 +209,9 @@ PAGES = [
     sign_in_with_empty_fields,
     recover,
     settings_signed_in,
+    privacy,
+    about,
+    delete_account_with_errors_shown,
     not_found,
     space_page,
     space_page_with_request_form,
@@ -216,6 +238,7 @@ DARK_PAGES = [
     front_page,
     sign_in_with_errors_shown,
     settings_signed_in,
+    privacy,
     not_found,
     thread_page_with_warning_open_branch_folded_and_inline_reply,
 ]
@@ -238,6 +261,8 @@ PHONE_PAGES = [
     register_with_errors_shown,
     sign_in_with_errors_shown,
     settings_signed_in,
+    privacy,
+    about,
     space_page,
     thread_page,
     new_thread_with_errors_shown,
