@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 from forum import create_app
 from forum.extensions import db
 from forum.limits import current_limiter
-from forum.models import Decision, Post, Premoderation, QueueItem, Role
+from forum.models import Decision, Post, Premoderation, QueueItem, Role, Space, User
 from forum.search.queries import Criteria, search
 from forum.threads import services as posting
 from moderation import decisions
@@ -104,15 +104,57 @@ def test_the_tests_row_deletion_leaves_the_index_empty(space, author):
     assert _index_rows() == 0
 
 
+# Rows in the columns of revision 9f06c2b8a4d1, as plain SQL: the models may have grown since.
+_POSTS_BEFORE_THE_INDEX = [
+    (
+        "INSERT INTO users (username, username_key, password_hash, is_admin, created_at, "
+        "mail_mode) VALUES ('olive_owner', 'olive_owner', 'x', false, '2026-01-01 00:00:00', "
+        "'off')"
+    ),
+    (
+        "INSERT INTO spaces (slug, name, description, rules, rules_html, rules_version, "
+        "visibility, join_policy, identity_mode, premoderation, slow_mode_seconds, "
+        "flag_hide_threshold, member_count, last_activity_at, created_at, shows_moderator_names) "
+        "VALUES ('talk', 'Talk', '', '', '', 1, 'public', 'open', 'choice', 'off', 0, 3, 1, "
+        "'2026-01-01 00:00:00', '2026-01-01 00:00:00', false)"
+    ),
+    (
+        "INSERT INTO memberships (user_id, space_id, role, status, rules_version_accepted) VALUES"
+        " ((SELECT id FROM users WHERE username_key = 'olive_owner'), (SELECT id FROM spaces "
+        "WHERE slug = 'talk'), 'owner', 'active', 1)"
+    ),
+    (
+        "INSERT INTO personas (space_id, user_id, kind, handle, created_at) VALUES ((SELECT id "
+        "FROM spaces WHERE slug = 'talk'), (SELECT id FROM users WHERE username_key = "
+        "'olive_owner'), 'named', 'olive_owner', '2026-01-01 00:00:00')"
+    ),
+    (
+        "INSERT INTO threads (space_id, persona_id, title, pinned, locked, status, created_at, "
+        "last_activity_at, reply_count, public_id) VALUES ((SELECT id FROM spaces WHERE slug = "
+        "'talk'), (SELECT id FROM personas WHERE handle = 'olive_owner'), 'Quince jelly', false, "
+        "false, 'visible', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 0, 'aaaaaaaaaaaa')"
+    ),
+    (
+        "INSERT INTO posts (thread_id, space_id, persona_id, path, depth, body_source, body_html,"
+        " render_version, status, created_at, public_id) VALUES ((SELECT id FROM threads WHERE "
+        "public_id = 'aaaaaaaaaaaa'), (SELECT id FROM spaces WHERE slug = 'talk'), (SELECT id "
+        "FROM personas WHERE handle = 'olive_owner'), '', 0, 'Older words', '<p>Older words</p>',"
+        " 1, 'visible', '2026-01-01 00:00:00', 'aaaaaaaaaaab')"
+    ),
+]
+
+
 def test_the_migration_indexes_the_posts_written_before_it(empty_database, preserved_logging):  # noqa: F811
     app = create_app(settings_for_tests(empty_database))
     with app.app_context():
         current_limiter().enabled = False  # its counts would outlive this app in Redis
         flask_migrate.upgrade(revision="9f06c2b8a4d1")
-        owner = factories.make_user("olive_owner")
-        space = factories.make_space("talk", owner)
-        factories.start_thread(owner, space, title="Quince jelly", body="Older words")
+        for statement in _POSTS_BEFORE_THE_INDEX:
+            db.session.execute(text(statement))
+        db.session.commit()
         flask_migrate.upgrade()
+        owner = db.session.scalar(select(User))
+        space = db.session.scalar(select(Space))
         older = search(owner, Criteria("quince older"), 1)
         assert older.page.total == 1
         factories.start_thread(owner, space, title="Quince paste", body="Newer words")
