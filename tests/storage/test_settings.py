@@ -44,27 +44,26 @@ def test_the_default_backend_is_the_local_folder(database_uri, tmp_path):
     assert isinstance(app.extensions["storage"], LocalStorage)
 
 
-def test_storage_check_on_the_local_disk_says_where_and_leaves_nothing(database_uri, tmp_path):
-    app = make_app(database_uri, STORAGE_PATH=str(tmp_path / "files"))
-    result = check(app)
-    assert result.exit_code == 0, result.output
-    assert result.output == (
-        f"Storage works: local: the folder {tmp_path / 'files'} "
-        "(wrote, read and deleted a probe).\n"
-    )
-    assert stored_names(app.extensions["storage"]) == []
+def _local_check(request, tmp_path):
+    folder = tmp_path / "files"
+    return {"STORAGE_PATH": str(folder)}, f"local: the folder {folder}"
 
 
-def test_storage_check_on_s3_says_which_bucket_and_leaves_nothing(
-    database_uri, s3_endpoint, s3_bucket
+def _s3_check(request, tmp_path):
+    endpoint, bucket = (request.getfixturevalue(name) for name in ("s3_endpoint", "s3_bucket"))
+    where = f"s3: the bucket '{bucket}' at {endpoint}, keys under 'uploads/'"
+    return s3_settings(endpoint, bucket), where
+
+
+@pytest.mark.parametrize("setting", [_local_check, _s3_check], ids=["local", "s3"])
+def test_storage_check_says_which_backend_and_where_and_leaves_nothing(
+    database_uri, request, tmp_path, setting
 ):
-    app = make_app(database_uri, **s3_settings(s3_endpoint, s3_bucket))
+    settings, where = setting(request, tmp_path)
+    app = make_app(database_uri, **settings)
     result = check(app)
     assert result.exit_code == 0, result.output
-    assert result.output == (
-        f"Storage works: s3: the bucket '{s3_bucket}' at {s3_endpoint}, keys under 'uploads/' "
-        "(wrote, read and deleted a probe).\n"
-    )
+    assert result.output == f"Storage works: {where} (wrote, read and deleted a probe).\n"
     assert stored_names(app.extensions["storage"]) == []
 
 
