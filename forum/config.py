@@ -83,10 +83,20 @@ class Config:
     TRUSTED_PROXIES: int = 0
     # Largest request body accepted, in bytes.
     MAX_CONTENT_LENGTH: int = 1024 * 1024
-    # Where uploaded files are kept: local (a folder on this machine).
+    # Where uploaded files are kept: local (a folder on this machine) or s3 (a bucket of an
+    # S3-compatible object store, set with the S3_ settings below).
     STORAGE_BACKEND: str = "local"
     # The folder of the local backend. Unset: instance/uploads.
     STORAGE_PATH: str = ""
+    # The s3 backend: the store's address (empty: AWS itself), its region, the bucket (required)
+    # and a folder-like prefix of the keys in it.
+    S3_ENDPOINT_URL: str = ""
+    S3_REGION: str = "us-east-1"
+    S3_BUCKET: str = ""
+    S3_PREFIX: str = "uploads"
+    # The s3 backend's credentials. Empty: boto3 finds its own (AWS_* variables, instance role).
+    S3_ACCESS_KEY_ID: str = ""
+    S3_SECRET_ACCESS_KEY: str = ""
     # Werkzeug password hash method; tests use a cheaper one.
     PASSWORD_HASH_METHOD: str = "scrypt"  # noqa: S105 (a method name, not a password)
     # Days a signed-in session lasts after the day it was last used; then it ends.
