@@ -87,6 +87,8 @@ class Config:
     STORAGE_BACKEND: str = "local"
     # The folder of the local backend. Unset: instance/uploads.
     STORAGE_PATH: str = ""
+    # Largest file a library resource may carry, in bytes (its upload alone may be this large).
+    RESOURCE_MAX_BYTES: int = 10 * 1024 * 1024
     # Werkzeug password hash method; tests use a cheaper one.
     PASSWORD_HASH_METHOD: str = "scrypt"  # noqa: S105 (a method name, not a password)
     # Days a signed-in session lasts after the day it was last used; then it ends.

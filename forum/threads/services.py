@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
 
-from forum import identity, limits, markup, policy, screening
+from forum import identity, limits, markup, policy, screening, storage
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.models import (
@@ -21,6 +21,7 @@ from forum.models import (
     Post,
     PostRevision,
     PostStatus,
+    Resource,
     Space,
     Thread,
     User,
@@ -347,7 +348,16 @@ def delete_post(user: User, post: Post) -> None:
         thread.status = PostStatus.DELETED
         thread.title = ""
         thread.content_warning = None
+        _delete_resource_file(thread)
     db.session.flush()
+
+
+def _delete_resource_file(thread: Thread) -> None:
+    """Deleting a resource's first post deletes the resource's file from storage too (a
+    moderator's removal keeps it, for an appeal)."""
+    resource = db.session.scalar(select(Resource).where(Resource.thread_id == thread.id))
+    if resource is not None and (key := resource.drop_file()) is not None:
+        storage.storage().delete(key)
 
 
 def rerender_posts(batch_size: int = 500) -> int:
