@@ -34,7 +34,7 @@ def _line(label: str, limit: int, description: str = "") -> StringField:
 
 
 class _DetailsForm(Form):
-    kind = SelectField("Type", choices=[(kind.value, label) for kind, label in KIND_LABELS.items()])
+    kind = SelectField("Type", choices={kind.value: label for kind, label in KIND_LABELS.items()})
     organisation = _line(
         "Contributing organisation (optional)",
         ORGANISATION_MAX_LENGTH,

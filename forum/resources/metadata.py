@@ -59,6 +59,13 @@ class Unreadable(ValueError):
     """The file claims a kind it cannot be read as, or is too big inside; the text says which."""
 
 
+def _pixel_bomb() -> Unreadable:
+    return Unreadable(
+        "That image has more pixels than this library takes (40 megapixels): it is refused as "
+        "a possible decompression bomb."
+    )
+
+
 def stripped_image(data: bytes, content_type: str) -> bytes:
     """The image re-encoded upright from its pixels, without EXIF, XMP or comments."""
     format_ = IMAGE_FORMATS[content_type]
@@ -66,15 +73,13 @@ def stripped_image(data: bytes, content_type: str) -> bytes:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(BytesIO(data), formats=[format_]) as image:
-                width, height = image.size
-                if width * height > IMAGE_MAX_PIXELS:
-                    raise Unreadable(
-                        f"That image is {width}×{height} pixels, more than this library "
-                        "takes (40 megapixels): it is refused as a possible decompression bomb."
-                    )
+                if image.width * image.height > IMAGE_MAX_PIXELS:
+                    raise _pixel_bomb()
                 image.load()
                 upright = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as error:
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise _pixel_bomb() from None
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise Unreadable(f"That file could not be read as a {format_} image.") from error
     kept = {key: upright.info[key] for key in KEPT_IMAGE_INFO if key in upright.info}
     upright.info = dict(kept)  # Pillow writes some of info back (comments, XMP): none of it

@@ -18,7 +18,7 @@ from forum import policy, storage
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.forms import refuse
-from forum.models import ResourceKind, Thread
+from forum.models import PostStatus, ResourceKind, Thread
 from forum.pagination import page_number
 from forum.policy import Action, get_resource_or_404, get_space_or_404
 from forum.resources import forms, queries, services
@@ -96,8 +96,9 @@ def new_resource(slug):
         except DomainError as error:
             status, extra_headers = refuse(form, error), error.headers
         else:
+            held = resource.thread.status == PostStatus.PENDING
             db.session.commit()
-            if resource.thread.status == "pending":
+            if held:
                 flash(
                     "Your resource is saved, but it waits for a moderator's approval: until "
                     "then only you and the space's moderators can see it.",
