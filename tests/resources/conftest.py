@@ -11,8 +11,19 @@ from tests.leaks.conftest import lift_posting_limits
 from tests.resources import samples
 
 
-def add_resource(user, space, *, title="Safeguarding report 2026", file=None, name="report.pdf",
-                 link="", kind="report", identity="pseudonym", summary="What we found.", **details):
+def add_resource(
+    user,
+    space,
+    *,
+    title="Safeguarding report 2026",
+    file=None,
+    name="report.pdf",
+    link="",
+    kind="report",
+    identity="pseudonym",
+    summary="What we found.",
+    **details,
+):
     """Add a resource through the service (a PDF unless told otherwise), committed."""
     upload = None
     if not link:

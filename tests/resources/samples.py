@@ -45,7 +45,9 @@ def docx() -> bytes:
             f"<cp:coreProperties><dc:creator>{AUTHOR}</dc:creator>"
             f"<cp:lastModifiedBy>{AUTHOR}</cp:lastModifiedBy></cp:coreProperties>",
         )
-        archive.writestr("docProps/app.xml", "<Properties><Company>Secret Org</Company></Properties>")
+        archive.writestr(
+            "docProps/app.xml", "<Properties><Company>Secret Org</Company></Properties>"
+        )
     return out.getvalue()
 
 

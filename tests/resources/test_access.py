@@ -96,7 +96,7 @@ def test_the_library_query_agrees_with_the_policy(library_world, viewer):
 def test_a_made_up_or_other_spaces_resource_is_404(library_world, client_for):
     public, members = library_world.spaces["public"], library_world.spaces["members"]
     client = client_for("member")
-    assert client.get("/s/public-space/library/nosuchthing1/download").status_code == 404
+    assert client.get("/s/public-space/library/nosuchthing7/download").status_code == 404
     # A resource of the members space, asked for under the public space's address.
     other = resource_of(members)
     assert client.get(f"/s/{public.slug}/library/{other.public_id}/download").status_code == 404
@@ -135,7 +135,9 @@ def test_downloads_stop_when_the_reader_leaves_or_is_banned(staffed, sign_in, ma
     reader_client, banned_client = sign_in(reader), sign_in(banned)
     assert reader_client.get(url).status_code == 200
     assert banned_client.get(url).status_code == 200
-    assert reader_client.submit("/s/closed-hub", {}, action="/s/closed-hub/leave").status_code == 302
+    assert (
+        reader_client.submit("/s/closed-hub", {}, action="/s/closed-hub/leave").status_code == 302
+    )
     ban(crew.space, banned, by=crew.owner)
     assert reader_client.get(url).status_code == 403
     assert banned_client.get(url).status_code in (403, 404)
@@ -173,9 +175,10 @@ def test_an_authors_delete_deletes_the_stored_file(staffed, sign_in):
     client.submit(f"/p/{first.public_id}/delete", {})
     with pytest.raises(storage.StoredFileMissing):
         storage.storage().read(key)
-    assert sign_in(crew.moderator).get(
-        f"/s/hub/library/{resource.public_id}/download"
-    ).status_code == 404
+    assert (
+        sign_in(crew.moderator).get(f"/s/hub/library/{resource.public_id}/download").status_code
+        == 404
+    )
     assert db.session.get(Resource, resource.id).file_key is None
 
 

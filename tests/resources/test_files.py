@@ -1,4 +1,4 @@
-"""Uploads: the type read from the content, identifying metadata stripped, size and bombs bounded."""
+"""Uploads: the type read from the content, identifying metadata stripped, bombs refused."""
 
 import zipfile
 from io import BytesIO
@@ -117,7 +117,10 @@ def test_office_documents_lose_their_author_fields(contributor, build, name, con
 
 @pytest.mark.parametrize(
     ("bomb", "name", "says"),
-    [(samples.zip_bomb, "big.docx", "decompression bomb"), (samples.pixel_bomb, "big.png", "decompression bomb")],
+    [
+        (samples.zip_bomb, "big.docx", "decompression bomb"),
+        (samples.pixel_bomb, "big.png", "decompression bomb"),
+    ],
 )
 def test_a_decompression_bomb_is_refused(contributor, bomb, name, says):
     _, client = contributor
@@ -194,5 +197,8 @@ def test_link_resources_take_http_and_https_only(contributor):
         assert "web address" in form_errors(text(response))
     response = add(client, form_fields(kind="link", link_url=""))
     assert "needs its link" in form_errors(text(response))
-    assert add(client, form_fields(kind="link", link_url="https://example.org/toolkit")).status_code == 302
+    assert (
+        add(client, form_fields(kind="link", link_url="https://example.org/toolkit")).status_code
+        == 302
+    )
     assert _only_resource().link_url == "https://example.org/toolkit"
