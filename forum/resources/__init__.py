@@ -22,9 +22,11 @@ def is_past(day: date | None) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    from forum.resources import demo
     from forum.resources.views import bp
 
     app.register_blueprint(bp)
+    app.extensions.setdefault("demo_seeders", []).append(demo.seed)
     # The thread page shows a resource's card too: the same words there as in the library.
     app.jinja_env.filters.update(
         file_kind_label=file_kind_label, file_size=describe_size, link_host=link_host
