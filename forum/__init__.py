@@ -27,6 +27,7 @@ from forum import (
     notifications,
     policy,
     profiles,
+    resources,
     search,
     spaces,
     storage,
@@ -67,6 +68,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     profiles.init_app(app)
     admin.init_app(app)
     notifications.init_app(app)
+    resources.init_app(app)
     search.init_app(app)
     mail.init_app(app)
     moderation.init_app(app)

@@ -97,6 +97,8 @@ class Config:
     # The s3 backend's credentials. Empty: boto3 finds its own (AWS_* variables, instance role).
     S3_ACCESS_KEY_ID: str = ""
     S3_SECRET_ACCESS_KEY: str = ""
+    # Largest file a library resource may carry, in bytes (its upload alone may be this large).
+    RESOURCE_MAX_BYTES: int = 10 * 1024 * 1024
     # Werkzeug password hash method; tests use a cheaper one.
     PASSWORD_HASH_METHOD: str = "scrypt"  # noqa: S105 (a method name, not a password)
     # Days a signed-in session lasts after the day it was last used; then it ends.

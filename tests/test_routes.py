@@ -54,6 +54,7 @@ from forum.models import (
     ThreadRead,
     User,
 )
+from forum.resources.services import Details, Upload, add_resource
 from forum.spaces.invitations import create_invitation, invite_by_name
 from forum.spaces.loosening import pending_changes
 from forum.spaces.settings import current_settings, update_space_settings
@@ -64,6 +65,7 @@ from moderation.watched_words import add_watched_word
 from tests import factories
 from tests.factories import PASSWORD
 from tests.leaks.conftest import own_app
+from tests.resources.samples import pdf as a_pdf
 from tests.support.client import Client
 from tests.support.decisions import decide
 from tests.support.pages import csrf_token, recovery_code, text
@@ -125,6 +127,7 @@ MADE_UP = {
     "reveal": 987654,
     "unsubscribe": "no-such-unsubscribe-token",
     "named_invitation": 987654,
+    "resource": "nosuchthing7",
 }
 OBJECTS_OF_A_SPACE = (
     "thread",
@@ -135,6 +138,7 @@ OBJECTS_OF_A_SPACE = (
     "token",
     "change",
     "word",
+    "resource",
 )
 
 
@@ -221,6 +225,7 @@ SETTINGS_FIELDS = {
     "premoderation": "off",
     "slow_mode_seconds": "0",
     "flag_hide_threshold": "3",
+    "resource_contributors": "members",
     "reason": "A new description, agreed with the members.",
 }
 POSTING_FIELDS = {"body": "Words for the route test.", "identity": "pseudonym", "accept_rules": "y"}
@@ -613,6 +618,33 @@ ROUTES: dict[str, Route] = {
         not_for=("outsider",),  # in a public space: reads, may not post
     ),
     "threads.thread": Route("/s/{slug}/t/{thread}", GET, A.SPACE, records_reads=True),
+    # The library (forum/resources)
+    "resources.library": Route("/s/{slug}/library", GET, A.SPACE),
+    "resources.download": Route("/s/{slug}/library/{resource}/download", GET, A.SPACE),
+    "resources.new_resource": Route(
+        "/s/{slug}/library/new",
+        GET_POST,
+        A.SPACE,
+        sign_in=True,
+        actor="author",
+        data={
+            "kind": "link",
+            "title": "A toolkit for the route test",
+            "summary": "Words for the route test.",
+            "link_url": "https://example.org/toolkit",
+            "identity": "pseudonym",
+            "accept_rules": "y",
+        },
+    ),
+    "resources.edit_resource": Route(
+        "/s/{slug}/library/{resource}/edit",
+        GET_POST,
+        A.SPACE,
+        sign_in=True,
+        actor="author",
+        data={"kind": "report", "version": "2.0"},
+        not_for=("bystander", "moderator", "owner"),  # its contributor's alone
+    ),
     "threads.branch": Route("/s/{slug}/t/{thread}/branch/{post}", GET, A.SPACE, records_reads=True),
     "threads.permalink": Route("/p/{post}", GET, A.SPACE),
     "threads.watch": Route(
@@ -848,6 +880,17 @@ def populate_space(route_world: World, kind: str) -> None:
         request = factories.ask_to_join(space, factories.make_user(f"{kind}_applicant"))
     else:  # the space takes no requests: any membership of it names one that is not pending
         request = factories.membership_of(space, people["bystander"])
+    resource = add_resource(
+        people["author"],
+        space,
+        Details(kind="report"),
+        Upload("report.pdf", a_pdf()),
+        title=f"A report of the {kind} space",
+        summary="What we found.",
+        identity="pseudonym",
+        accept_rules=True,
+    )
+    db.session.commit()
     settings = current_settings(space)
     route_world.fills[kind] = {
         "slug": space.slug,
@@ -863,6 +906,7 @@ def populate_space(route_world: World, kind: str) -> None:
         "entry": entry.id,
         "removed": removed.public_id,
         "appeal": appeal.id,
+        "resource": resource.public_id,
         # The settings form as it stands
         "name": settings.name,
         "rules": settings.rules,

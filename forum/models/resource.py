@@ -64,3 +64,9 @@ class Resource(db.Model):
     @property
     def has_file(self) -> bool:
         return self.file_key is not None
+
+    def drop_file(self) -> str | None:
+        """Forget the stored file; return its key, for the caller to delete from storage."""
+        key = self.file_key
+        self.file_key = self.file_name = self.file_type = self.file_size = None
+        return key

@@ -23,7 +23,12 @@ from forum.policy.clauses import (
     viewer_parameters,
     visible_spaces_clause,
 )
-from forum.policy.loaders import get_post_or_404, get_space_or_404, get_thread_or_404
+from forum.policy.loaders import (
+    get_post_or_404,
+    get_resource_or_404,
+    get_space_or_404,
+    get_thread_or_404,
+)
 from forum.policy.refusals import Reason, Refusal
 from forum.policy.rules import (
     RULES,
@@ -56,6 +61,7 @@ __all__ = [
     "check",
     "forget",
     "get_post_or_404",
+    "get_resource_or_404",
     "get_space_or_404",
     "get_thread_or_404",
     "has_pseudonym_in",

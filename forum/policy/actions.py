@@ -55,6 +55,10 @@ class Action(StrEnum):
     REQUEST_REVEAL = "request_reveal"  # no target: ask to see the account behind a pseudonym
     DECIDE_REVEAL = "decide_reveal"  # target: RevealRequest
     SEE_REVEALED = "see_revealed"  # target: RevealRequest, approved: its account's username
+    # Resources: a space's library (resources.py)
+    ADD_RESOURCE = "add_resource"  # target: Space, by its resource_contributors setting
+    READ_RESOURCE = "read_resource"  # target: Resource: its details and its file
+    EDIT_RESOURCE = "edit_resource"  # target: Resource: its details and file, by its contributor
 
 
 # Actions on the viewer's own words, which outlast their access to the space: someone who left,

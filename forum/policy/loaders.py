@@ -10,7 +10,7 @@ from flask import abort
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Post, Space, Thread, User
+from forum.models import Post, Resource, Space, Thread, User
 from forum.policy.actions import OWN_WORDS, Action
 from forum.policy.rules import check
 
@@ -66,3 +66,14 @@ def get_post_or_404(
     if action != Action.READ_POST and (reason := check(viewer, action, post)):
         abort(reason.status, reason.message)
     return post, thread, space
+
+
+def get_resource_or_404(viewer: User, space: Space, public_id: str) -> Resource:
+    """The resource of this space (already loaded for the viewer) when the viewer may read it:
+    a held, hidden, removed or deleted one answers like a made-up one to everyone else."""
+    resource = db.session.scalar(select(Resource).where(Resource.public_id == public_id))
+    if resource is None or resource.space_id != space.id:
+        abort(404)
+    if check(viewer, Action.READ_RESOURCE, resource) is not None:
+        abort(404)
+    return resource

@@ -378,7 +378,9 @@ RULES: dict[Action, Callable[[User, object], Reason | None]] = {
 # notifications, appeals, the reveal) live in modules of their own, which build on the standing
 # above: imported last, once everything they use is defined.
 from forum.policy.conduct import CONDUCT_RULES  # noqa: E402
+from forum.policy.resources import RESOURCE_RULES  # noqa: E402
 from forum.policy.trail import TRAIL_RULES  # noqa: E402
 
 RULES.update(CONDUCT_RULES)
 RULES.update(TRAIL_RULES)
+RULES.update(RESOURCE_RULES)

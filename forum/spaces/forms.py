@@ -10,7 +10,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 
 from forum import labels
 from forum.forms import Form
-from forum.models import IdentityMode, JoinPolicy, Premoderation, Role, Visibility
+from forum.models import Contributors, IdentityMode, JoinPolicy, Premoderation, Role, Visibility
 from forum.models.mod_action import REASON_MAX_LENGTH
 from forum.models.space import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
 from forum.models.user import USERNAME_MAX_LENGTH
@@ -262,6 +262,17 @@ class SettingsForm(Form):
         "Show moderators' names in the mod log",
         description="Off, the space's public mod log says “a moderator” for each decision.",
     )
+    resource_contributors = SelectField(
+        "Who may add resources to the library",
+        choices=_choices(
+            Contributors,
+            {
+                Contributors.MEMBERS: "Members",
+                Contributors.MODERATORS: "Moderators and owners only",
+            },
+        ),
+        default=Contributors.MEMBERS.value,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -290,6 +301,7 @@ class SettingsForm(Form):
             slow_mode_seconds=self.slow_mode_seconds.data,
             flag_hide_threshold=self.flag_hide_threshold.data,
             shows_moderator_names=self.shows_moderator_names.data,
+            resource_contributors=Contributors(self.resource_contributors.data),
         )
 
 

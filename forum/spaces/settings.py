@@ -9,6 +9,7 @@ from forum import audit, labels, markup, policy
 from forum.extensions import db
 from forum.models import (
     ActionKind,
+    Contributors,
     IdentityMode,
     JoinPolicy,
     Premoderation,
@@ -44,6 +45,7 @@ class SpaceSettings:
     slow_mode_seconds: int
     flag_hide_threshold: int
     shows_moderator_names: bool = False
+    resource_contributors: Contributors = Contributors.MEMBERS
 
 
 def normalise_text(text: str) -> str:
@@ -101,6 +103,7 @@ def checked_values(settings: SpaceSettings) -> dict:
         "slow_mode_seconds": settings.slow_mode_seconds,
         "flag_hide_threshold": settings.flag_hide_threshold,
         "shows_moderator_names": bool(settings.shows_moderator_names),
+        "resource_contributors": Contributors(settings.resource_contributors),
     }
 
 

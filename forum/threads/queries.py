@@ -14,7 +14,17 @@ from sqlalchemy import Boolean, and_, bindparam, case, func, literal, or_, selec
 from forum import policy
 from forum.extensions import db
 from forum.identity import authors
-from forum.models import GONE_STATUSES, Persona, PersonaKind, Post, PostStatus, Space, Thread, User
+from forum.models import (
+    GONE_STATUSES,
+    Persona,
+    PersonaKind,
+    Post,
+    PostStatus,
+    Resource,
+    Space,
+    Thread,
+    User,
+)
 from forum.pagination import Page, paginate
 from forum.policy import posts as post_rule
 from forum.threads import reading
@@ -40,6 +50,7 @@ class ThreadSummary:
     # For a member: posts new to them, and the oldest one's public id (forum/threads/reading.py).
     new_posts: int = 0
     first_unread: str | None = None
+    is_resource: bool = False  # the discussion of a library resource (forum/resources)
 
 
 def _title_shown(signed_in: bool, is_staff):
@@ -61,6 +72,7 @@ def _summary_columns(signed_in: bool, is_staff) -> tuple:
         Thread.content_warning,
         Thread.reply_count,
         Thread.last_activity_at,
+        select(Resource.id).where(Resource.thread_id == Thread.id).exists().label("is_resource"),
         *authors.author_columns(signed_in),
     )
 
@@ -96,6 +108,7 @@ def _summary(row) -> ThreadSummary:
         author=authors.author(row) if row.title_shown else None,
         new_posts=unread.get("new_posts", 0),
         first_unread=unread.get("first_unread"),
+        is_resource=row.is_resource,
     )
 
 
@@ -171,6 +184,11 @@ def new_threads_column():
         .scalar_subquery()
     )
     return case((policy.member_spaces_condition(Space.id), count), else_=None).label("new_threads")
+
+
+def resource_of(thread: Thread) -> Resource | None:
+    """The library resource the thread discusses, if it is one, for its card on the page."""
+    return db.session.scalar(select(Resource).where(Resource.thread_id == thread.id))
 
 
 # Profiles

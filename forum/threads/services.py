@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
 
-from forum import identity, limits, markup, policy, screening
+from forum import identity, limits, markup, policy, screening, storage
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.models import (
@@ -21,6 +21,7 @@ from forum.models import (
     Post,
     PostRevision,
     PostStatus,
+    Resource,
     Space,
     Thread,
     User,
@@ -345,7 +346,21 @@ def delete_post(user: User, post: Post) -> None:
         thread = db.session.get(Thread, post.thread_id)
         for column, value in _ERASED_THREAD.items():
             setattr(thread, column, value)
+        _delete_resource_file(thread)
     db.session.flush()
+
+
+def _delete_resource_file(thread: Thread) -> None:
+    """Deleting a resource's first post deletes the resource's file from storage too (a
+    moderator's removal keeps it, for an appeal)."""
+    resource = db.session.scalar(select(Resource).where(Resource.thread_id == thread.id))
+    if resource is not None:
+        _delete_file_of(resource)
+
+
+def _delete_file_of(resource: Resource) -> None:
+    if (key := resource.drop_file()) is not None:
+        storage.storage().delete(key)
 
 
 # What a deletion leaves of a post and of the thread it started: a placeholder, no words.
@@ -360,15 +375,17 @@ _ERASED_THREAD = {"status": PostStatus.DELETED, "title": "", "content_warning": 
 
 def erase_posts_of(persona_ids) -> None:
     """Delete every post written under these personas (a selectable of ids), as their author
-    deleting each would: for an account's deletion, in three statements whatever the count."""
+    deleting each would: for an account's deletion, in four statements whatever the count
+    (and the stored files of the resources they shared)."""
     written = Post.persona_id.in_(persona_ids)
     db.session.execute(
         delete(PostRevision).where(PostRevision.post_id.in_(select(Post.id).where(written)))
     )
     db.session.execute(update(Post).where(written).values(**_ERASED_POST))
-    db.session.execute(
-        update(Thread).where(Thread.persona_id.in_(persona_ids)).values(**_ERASED_THREAD)
-    )
+    started = Thread.persona_id.in_(persona_ids)
+    db.session.execute(update(Thread).where(started).values(**_ERASED_THREAD))
+    for resource in db.session.scalars(select(Resource).join(Thread).where(started)):
+        _delete_file_of(resource)
 
 
 def rerender_posts(batch_size: int = 500) -> int:

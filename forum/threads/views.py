@@ -86,10 +86,14 @@ def thread(slug, thread_public_id):
     space = get_space_or_404(current_user, slug)
     thread = get_thread_or_404(current_user, space, thread_public_id)
     page = trees.thread_page(current_user, thread, page_number())
+    resource = queries.resource_of(thread)
+    if resource is not None and not policy.can(current_user, Action.READ_RESOURCE, resource):
+        resource = None  # held or removed: the thread shows its placeholder, not the card
     response = _respond(
         space,
         "threads/thread.html",
         page=page,
+        resource=resource,
         reply_form=_reply_form(space) if page.can_reply else None,
         reply_refusal=policy.check(current_user, Action.REPLY, thread),
         confirm_form=confirm_form_for_viewer(),

@@ -10,6 +10,7 @@ from forum.extensions import db
 from forum.models import Membership
 from forum.models.types import utcnow
 from forum.policy import RULES, Action, can
+from tests.policy.test_resource_rules import RESOURCE_ACTIONS
 from tests.policy.test_trail_rules import TRAIL_ACTIONS
 from tests.support.access import VIEWERS  # noqa: F401  (the viewers of the access world)
 
@@ -42,6 +43,9 @@ SPACE_TABLE = {
     (Action.CANCEL_LOOSENING, "members"): {"owner", "admin"},
     (Action.START_THREAD, "public"): {"owner", "moderator", "member"},
     (Action.START_THREAD, "labelled"): {"owner", "moderator", "member"},
+    # Members by default (the space's resource_contributors setting: tests/resources).
+    (Action.ADD_RESOURCE, "public"): {"owner", "moderator", "member"},
+    (Action.ADD_RESOURCE, "hidden"): {"owner", "moderator", "member"},
     # Nobody has written in the hidden space: its own-posts list is nobody's (authors, past
     # members among them, are in tests/threads/test_own_words.py).
     (Action.LIST_OWN_POSTS, "hidden"): set(),
@@ -119,6 +123,7 @@ def viewer_user(access_world, viewer):
 def test_every_action_is_in_a_table():
     tested = {action for table in (SPACE_TABLE, MEMBER_TABLE, THREAD_TABLE) for action, _ in table}
     tested |= TRAIL_ACTIONS  # their targets are log entries, notifications, appeals, reveals
+    tested |= RESOURCE_ACTIONS  # their targets are resources
     assert tested == set(RULES) == set(Action)
 
 
