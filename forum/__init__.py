@@ -15,6 +15,7 @@ from forum import (
     config,
     converters,
     errors,
+    events,
     extensions,
     header_counts,
     headers,
@@ -60,6 +61,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     home.init_app(app)
     spaces.init_app(app)
     threads.init_app(app)
+    events.init_app(app)
     profiles.init_app(app)
     admin.init_app(app)
     notifications.init_app(app)
