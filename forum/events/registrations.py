@@ -185,3 +185,4 @@ def decide(user: User, event: Event, registration_id: int, accept: bool, message
         data={"message": message} if message else None,
     )
     db.session.refresh(registration)
+    policy.forget()

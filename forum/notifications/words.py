@@ -1,5 +1,4 @@
-"""Words for replies, mentions, joining, invitations, announced changes, what waits for staff
-and events.
+"""Words for replies, mentions, joining, invitations, changes, what waits for staff, events.
 
 Each is told as the recipient may read its target now.
 
