@@ -12,12 +12,19 @@ from datetime import datetime, timedelta
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from forum import policy
 from forum.extensions import db
-from forum.models import Event, EventStatus, NotificationKind, Registration, RegistrationStatus
+from forum.models import (
+    Event,
+    EventStatus,
+    Notification,
+    NotificationKind,
+    Registration,
+    RegistrationStatus,
+)
 from forum.models.types import utcnow
 from forum.notifications.services import notify_many
 
@@ -56,7 +63,7 @@ def send_reminders(now: datetime) -> int:
             db.session.rollback()
             continue  # another run took it
         event = db.session.get(Event, event_id)
-        told += notify_many(
+        notify_many(
             select(Registration.user_id).where(
                 Registration.event_id == event_id,
                 Registration.status == RegistrationStatus.ACCEPTED,
@@ -64,6 +71,15 @@ def send_reminders(now: datetime) -> int:
             NotificationKind.EVENT_REMINDER,
             space=policy.event_space(event),
             event_id=event_id,
+        )
+        # Counted, not read from the INSERT's rowcount, which some drivers do not report.
+        told += db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(
+                Notification.event_id == event_id,
+                Notification.kind == NotificationKind.EVENT_REMINDER,
+            )
         )
         db.session.commit()
     return told
