@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 events_cli = AppGroup("events", help="Events: reminders.")
 
 
-def _claim(event_id: int, now: datetime) -> bool:
+def claim_reminder(event_id: int, now: datetime) -> bool:
+    """Take the event's reminding on for this run: False when another run took it first."""
     return bool(
         db.session.execute(
             update(Event)
@@ -59,7 +60,7 @@ def send_reminders(now: datetime) -> int:
     ).all()
     told = 0
     for event_id in due:
-        if not _claim(event_id, now):
+        if not claim_reminder(event_id, now):
             db.session.rollback()
             continue  # another run took it
         event = db.session.get(Event, event_id)

@@ -190,3 +190,17 @@ def test_the_meeting_link_never_travels_in_a_notification(staffed, make_user, ad
     [(said, summary)] = _told_texts(scene.member)
     assert "meeting link" in said
     assert "meet.example.org" not in said + summary
+
+
+def test_two_runs_that_found_the_same_event_due_remind_once(staffed):
+    """A second run that read the list of due events before the first claimed one reminds
+    nobody again: the claim is a conditional UPDATE of reminded_at."""
+    scene = staffed("public")
+    event = make_event(
+        scene.owner, scene.space, starts_local=local_in(0.5), ends_local=local_in(0.6)
+    )
+    register(scene.member, event)
+    now = utcnow()
+    assert reminders.claim_reminder(event.id, now)
+    db.session.commit()
+    assert not reminders.claim_reminder(event.id, now)  # the late run finds it claimed
