@@ -6,7 +6,6 @@ claimed by one conditional UPDATE of its reminded_at, so two runs at once remind
 """
 
 import logging
-import time
 from datetime import datetime, timedelta
 
 import click
@@ -15,7 +14,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from forum import policy
+from forum import periodic, policy
 from forum.extensions import db
 from forum.models import (
     Event,
@@ -90,12 +89,8 @@ def remind_now_and_then() -> None:
     """Before a request, at most once every EVENT_REMINDERS_CHECK_SECONDS per process: send
     the reminders that are due. A failure is logged and never breaks the page."""
     app = current_app._get_current_object()
-    interval = app.config["EVENT_REMINDERS_CHECK_SECONDS"]
-    moment = time.monotonic()
-    last = app.extensions.get(LAST_CHECK_KEY)
-    if interval <= 0 or (last is not None and moment - last < interval):
+    if not periodic.is_due(app, LAST_CHECK_KEY, app.config["EVENT_REMINDERS_CHECK_SECONDS"]):
         return
-    app.extensions[LAST_CHECK_KEY] = moment
     try:
         send_reminders(utcnow())
     except SQLAlchemyError:

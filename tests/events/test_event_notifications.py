@@ -1,5 +1,6 @@
 """Registrants are told of decisions, changes, cancellation and a reminder, never of the place."""
 
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -204,3 +205,17 @@ def test_two_runs_that_found_the_same_event_due_remind_once(staffed):
     assert reminders.claim_reminder(event.id, now)
     db.session.commit()
     assert not reminders.claim_reminder(event.id, now)  # the late run finds it claimed
+
+
+def test_a_worker_sends_due_reminders_before_a_request_now_and_then(app, staffed, client):
+    scene = staffed("public")
+    event = make_event(
+        scene.owner, scene.space, starts_local=local_in(0.5), ends_local=local_in(0.6)
+    )
+    register(scene.member, event)
+    app.extensions[reminders.LAST_CHECK_KEY] = time.monotonic()  # a worker that looked just now
+    client.get("/")
+    assert not notifications_of(scene.member, NotificationKind.EVENT_REMINDER)
+    app.extensions[reminders.LAST_CHECK_KEY] = time.monotonic() - 61  # a minute later
+    client.get("/")
+    assert len(notifications_of(scene.member, NotificationKind.EVENT_REMINDER)) == 1
