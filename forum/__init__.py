@@ -17,6 +17,7 @@ from forum import (
     converters,
     erasure,
     errors,
+    events,
     extensions,
     header_counts,
     headers,
@@ -65,6 +66,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     home.init_app(app)
     spaces.init_app(app)
     threads.init_app(app)
+    events.init_app(app)
     profiles.init_app(app)
     admin.init_app(app)
     notifications.init_app(app)

@@ -54,6 +54,9 @@ class Config:
     # How often each worker applies announced changes whose date has come, in seconds, on the
     # next request after that time; 0 leaves it to `flask spaces apply-due` run by cron.
     SPACE_CHANGES_CHECK_SECONDS: int = 60
+    # How often each worker sends the events' due reminders (a day before), in seconds, on the
+    # next request after that time; 0 leaves it to `flask events remind` run by cron.
+    EVENT_REMINDERS_CHECK_SECONDS: int = 60
     # Minutes a moderator who opens a queue item holds it; others see it is being reviewed.
     QUEUE_CLAIM_MINUTES: int = 10
     # Days after a decision during which its author may appeal it (once).

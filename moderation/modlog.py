@@ -53,6 +53,7 @@ ACTION_WORDS = {
     ActionKind.REVEAL_REQUESTED: "A site admin asked to see the account behind this pseudonym",
     ActionKind.REVEAL_APPROVED: "Reveal approved: the admin who asked sees the account",
     ActionKind.REVEAL_REFUSED: "Reveal refused: nobody sees the account",
+    ActionKind.EVENT_CANCELLED: "Event cancelled",
 }
 REVEALS = frozenset(
     {ActionKind.REVEAL_REQUESTED, ActionKind.REVEAL_APPROVED, ActionKind.REVEAL_REFUSED}
@@ -155,6 +156,8 @@ def details_of(entry: ModAction) -> str:
         if entry.action == ActionKind.CHANGE_SCHEDULED and changes.get("takes_effect_at"):
             words += f", taking effect on {changes['takes_effect_at'][:16].replace('T', ', ')} UTC"
         return words
+    if entry.action == ActionKind.EVENT_CANCELLED:
+        return changes.get("title", "")  # the event's title, read by whoever reads the log
     if entry.action == ActionKind.ROLE_CHANGED:
         return (
             f"{value_words('role', changes.get('from'))} → {value_words('role', changes.get('to'))}"

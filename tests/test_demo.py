@@ -8,11 +8,13 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import (
     ActionKind,
+    Event,
     IdentityMode,
     JoinPolicy,
     Membership,
     MembershipStatus,
     ModAction,
+    RegistrationMode,
     Role,
     Space,
     Thread,
@@ -20,6 +22,7 @@ from forum.models import (
     Visibility,
 )
 from forum.models.post import PUBLIC_ID_PATTERN
+from forum.models.types import utcnow
 
 SPACES = {
     # slug: name, visibility, join policy, identity mode, required label
@@ -206,3 +209,14 @@ def test_seed_demo_leaves_reported_and_held_posts_in_the_queue(app, seeded, sign
     thread = visitor.get(f"/s/community-voices/t/{first.public_id}").get_data(as_text=True)
     assert "the blue Astra" not in thread  # hidden by reports: a placeholder for others
     assert "my postcode" not in thread  # held: nobody else sees it
+
+
+def test_seed_demo_shows_an_open_event_and_one_by_approval_for_officers(app, seeded, client):
+    events = {event.title: event for event in db.session.scalars(select(Event))}
+    public = events["Neighbourhood listening evening"]
+    assert public.registration == RegistrationMode.OPEN and public.starts_at > utcnow()
+    officers = events["Briefing: trust after stop and search"]
+    assert officers.registration == RegistrationMode.APPROVAL
+    listed = client.get("/s/community-voices/events").get_data(as_text=True)
+    assert "Neighbourhood listening evening" in listed
+    assert client.get(f"/s/police-practitioners/events/{officers.public_id}").status_code == 404

@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from string import Formatter
 from urllib.parse import parse_qs, quote, urlsplit
@@ -35,6 +35,8 @@ from sqlalchemy import delete, func, select, update
 
 from forum import labels
 from forum.admin.reveals import ask_reveal
+from forum.events.registrations import register as register_for_event
+from forum.events.services import add_event
 from forum.extensions import db
 from forum.limits import current_limiter
 from forum.mail.unsubscribe import unsubscribe_token
@@ -128,6 +130,8 @@ MADE_UP = {
     "unsubscribe": "no-such-unsubscribe-token",
     "named_invitation": 987654,
     "resource": "nosuchthing7",
+    "event": "nosuchevent2",
+    "registration": 987654,
 }
 OBJECTS_OF_A_SPACE = (
     "thread",
@@ -139,6 +143,8 @@ OBJECTS_OF_A_SPACE = (
     "change",
     "word",
     "resource",
+    "event",
+    "registration",
 )
 
 
@@ -228,7 +234,30 @@ SETTINGS_FIELDS = {
     "resource_contributors": "members",
     "reason": "A new description, agreed with the members.",
 }
+EVENT_FIELDS = {
+    "title": "An evening of the route test",
+    "starts_at": "2031-03-01T18:00",
+    "ends_at": "2031-03-01T20:00",
+    "time_zone": "Europe/London",
+    "format": "in_person",
+    "venue": "The route hall",
+    "registration": "approval",
+}
 POSTING_FIELDS = {"body": "Words for the route test.", "identity": "pseudonym", "accept_rules": "y"}
+
+# The same event, as the use case takes it: in 2031, far from any reminder.
+EVENT_FORM_FIELDS = {
+    "title": "An evening of the route world",
+    "description": "",
+    "starts_local": datetime(2031, 3, 1, 18, 0),
+    "ends_local": datetime(2031, 3, 1, 20, 0),
+    "time_zone": "Europe/London",
+    "format": "in_person",
+    "venue": "The route hall",
+    "meeting_url": "",
+    "registration": "approval",
+    "capacity": None,
+}
 
 A = Audience
 ROUTES: dict[str, Route] = {
@@ -284,6 +313,15 @@ ROUTES: dict[str, Route] = {
         actor="outsider",
         prefix="password",
         data={"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    ),
+    "accounts.change_time_zone": Route(
+        "/settings/time-zone",
+        POST,
+        A.ACCOUNT,
+        sign_in=True,
+        actor="outsider",
+        prefix="zone",
+        data={"time_zone": "Europe/Paris"},
     ),
     "accounts.change_email": Route(
         "/settings/email",
@@ -583,6 +621,65 @@ ROUTES: dict[str, Route] = {
         not_for=("bystander",),
     ),
     "moderation.modlog": Route("/s/{slug}/modlog", GET, A.SPACE),
+    # Events: the owner organises one; the author's registration waits for a decision.
+    "events.upcoming": Route("/s/{slug}/events", GET, A.SPACE),
+    "events.past": Route("/s/{slug}/events/past", GET, A.SPACE),
+    "events.event": Route("/s/{slug}/events/{event}", GET, A.SPACE),
+    "events.event_ics": Route("/s/{slug}/events/{event}.ics", GET, A.SPACE),
+    "events.feed": Route("/s/{slug}/events.ics", GET, A.SPACE),
+    "events.new": Route(
+        "/s/{slug}/events/new",
+        GET_POST,
+        A.SPACE,
+        sign_in=True,
+        actor="moderator",
+        data=EVENT_FIELDS | {"identity": "pseudonym"},
+        not_for=("author", "bystander", "outsider"),  # members read; staff organise
+    ),
+    "events.edit": Route(
+        "/s/{slug}/events/{event}/edit",
+        GET_POST,
+        A.SPACE,
+        sign_in=True,
+        actor="moderator",
+        data=EVENT_FIELDS,
+        not_for=("author", "bystander", "outsider"),
+    ),
+    "events.cancel": Route(
+        "/s/{slug}/events/{event}/cancel",
+        GET_POST,
+        A.SPACE,
+        sign_in=True,
+        actor="moderator",
+        data={"reason": "The room is closed."},
+        not_for=("author", "bystander", "outsider"),
+    ),
+    "events.register": Route(
+        "/s/{slug}/events/{event}/register",
+        POST,
+        A.SPACE,
+        sign_in=True,
+        actor="bystander",
+        data={"identity": "pseudonym"},
+        not_for=("outsider",),  # in a public space: reads, may not register
+    ),
+    "events.withdraw": Route(
+        "/s/{slug}/events/{event}/withdraw",
+        POST,
+        A.SPACE,
+        sign_in=True,
+        actor="author",
+        not_for=("bystander",),  # no registration to withdraw
+    ),
+    "events.decide": Route(
+        "/s/{slug}/events/{event}/registrations/{registration}",
+        POST,
+        A.SPACE,
+        sign_in=True,
+        actor="moderator",
+        data={"decision": "accept"},
+        not_for=("author", "bystander", "outsider"),
+    ),
     # Appeals: the author of the decision's post appeals; another moderator decides.
     "moderation.appeal": Route(
         "/appeal/{entry}",
@@ -891,8 +988,19 @@ def populate_space(route_world: World, kind: str) -> None:
         accept_rules=True,
     )
     db.session.commit()
+    event = add_event(
+        owner,
+        space,
+        kind="named",
+        **EVENT_FORM_FIELDS,
+    )
+    db.session.commit()
+    registration = register_for_event(people["author"], event, kind="pseudonym")
+    db.session.commit()
     settings = current_settings(space)
     route_world.fills[kind] = {
+        "event": event.public_id,
+        "registration": registration.id,
         "slug": space.slug,
         "thread": thread.public_id,
         "post": reply.public_id,

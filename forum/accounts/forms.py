@@ -1,8 +1,9 @@
 """Account forms: they parse and bound the input; the rules live in rules.py and services.py."""
 
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from forum import zones
 from forum.accounts.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from forum.forms import Form
 from forum.models.user import USERNAME_MAX_LENGTH
@@ -78,6 +79,15 @@ class EmailForm(Form):
         "E-mail",
         validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
         description="Leave empty to remove your address.",
+    )
+
+
+class TimeZoneForm(Form):
+    time_zone = SelectField(
+        "Time zone",
+        choices={"": "The event's own zone"} | {name: name for name in zones.zone_names()},
+        validate_choice=True,
+        description="Event times are shown in this zone. Nobody else sees it.",
     )
 
 

@@ -139,6 +139,12 @@ def set_email(user: User, email: str | None) -> None:
     db.session.flush()
 
 
+def set_time_zone(user: User, time_zone: str) -> None:
+    """Set the zone event times are shown in; empty shows each in the event's own zone."""
+    user.time_zone = time_zone or None
+    db.session.flush()
+
+
 def renew_recovery_code(user: User, current_password: str) -> str:
     """Replace the recovery code after checking the password; return the new code."""
     if not check_password_hash(user.password_hash, current_password):

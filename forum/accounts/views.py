@@ -174,6 +174,9 @@ def _settings_forms(**submitted):
         "email_form": forms.EmailForm(
             prefix="email", formdata=None, data={"email": current_user.email}
         ),
+        "time_zone_form": forms.TimeZoneForm(
+            prefix="zone", formdata=None, data={"time_zone": current_user.time_zone or ""}
+        ),
         "recovery_form": forms.RenewRecoveryCodeForm(prefix="recovery", formdata=None),
         "browsers": sessions.signed_in_browsers(current_user),
     } | submitted
@@ -257,6 +260,18 @@ def change_email():
         )
         return redirect(url_for("accounts.settings"))
     return render_template("accounts/settings.html", **_settings_forms(email_form=form)), 400
+
+
+@bp.route("/settings/time-zone", methods=["POST"])
+@login_required
+def change_time_zone():
+    form = forms.TimeZoneForm(prefix="zone")
+    if form.validate_on_submit():
+        services.set_time_zone(current_user, form.time_zone.data)
+        db.session.commit()
+        flash("Your time zone is saved.", "success")
+        return redirect(url_for("accounts.settings"))
+    return render_template("accounts/settings.html", **_settings_forms(time_zone_form=form)), 400
 
 
 @bp.route("/settings/recovery-code", methods=["POST"])

@@ -9,6 +9,7 @@ from flask import current_app
 
 from forum.accounts import services
 from forum.admin import services as admin_services
+from forum.demo.events import seed_events
 from forum.demo.plans import DEMO_LABELS, DEMO_SPACES, DEMO_THREADS, DEMO_USERS, Reply
 from forum.limits import current_limiter
 from forum.models import Role, User
@@ -115,6 +116,7 @@ def seed() -> Demo:
         spaces[plan.slug] = space
 
     _post_conversations(admin, users, spaces)
+    seed_events(users, spaces)
 
     hidden = spaces["safeguarding-leads"]
     invitation = create_invitation(

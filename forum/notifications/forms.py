@@ -19,6 +19,12 @@ KIND_WORDS = {
     NotificationKind.APPEAL_OUTCOME: "Your appeal is decided",
     NotificationKind.REVEAL: "Your pseudonym is revealed to a site admin",
     NotificationKind.SPACE_CHANGE: "A space you belong to announces a change",
+    NotificationKind.EVENT_ACCEPTED: "Your registration for an event is accepted",
+    NotificationKind.EVENT_DECLINED: "Your registration for an event is declined",
+    NotificationKind.EVENT_CHANGED: "An event you registered for changes its time or place",
+    NotificationKind.EVENT_CANCELLED: "An event you registered for is cancelled",
+    NotificationKind.EVENT_REMINDER: "A reminder, a day before an event you are accepted for",
+    NotificationKind.EVENT_REGISTRATION: "For organisers: a registration for your event waits",
 }
 DELIVERY_WORDS = {
     Delivery.OFF: "Off",

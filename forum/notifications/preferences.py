@@ -17,10 +17,17 @@ ALWAYS_TOLD = frozenset(
     }
 )
 
+# What waits for staff and organisers is told in the app by default, where they do the work.
+IN_THE_APP_BY_DEFAULT = frozenset(
+    {
+        NotificationKind.JOIN_REQUEST,
+        NotificationKind.QUEUE_WAITING,
+        NotificationKind.EVENT_REGISTRATION,
+    }
+)
+
 DEFAULT_DELIVERY = {
-    kind: Delivery.APP
-    if kind in (NotificationKind.JOIN_REQUEST, NotificationKind.QUEUE_WAITING)
-    else Delivery.MAIL
+    kind: Delivery.APP if kind in IN_THE_APP_BY_DEFAULT else Delivery.MAIL
     for kind in NotificationKind
 }
 

@@ -17,6 +17,7 @@ from forum.extensions import db
 from forum.identity import authors
 from forum.models import (
     ActionKind,
+    Event,
     Invitation,
     ModAction,
     Notification,
@@ -190,6 +191,7 @@ def _told(viewer: User, rows: list) -> Told:
         thread_status=row.thread_status,
         author=authors.author(first) if first.handle is not None else None,
         invitation=row.Invitation,
+        event=row.Event,
         count=len(rows),
     )
     said = words.telling(viewer, target)
@@ -246,6 +248,7 @@ def _statement():
             Thread.title.label("thread_title"),
             Thread.status.label("thread_status"),
             Invitation,
+            Event,
             *authors.author_columns(True),
         )
         .outerjoin(ModAction, ModAction.id == Notification.mod_action_id)
@@ -255,6 +258,7 @@ def _statement():
         .outerjoin(Thread, Thread.id == Notification.thread_id)
         .outerjoin(QueueItem, QueueItem.appeal_of_id == ModAction.id)
         .outerjoin(Invitation, Invitation.id == Notification.invitation_id)
+        .outerjoin(Event, Event.id == Notification.event_id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     # The author of the post a reply or mention is about: as the space shows it.

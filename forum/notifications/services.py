@@ -9,6 +9,7 @@ from forum import policy
 from forum.extensions import db
 from forum.models import (
     Delivery,
+    Event,
     Invitation,
     MailStatus,
     Membership,
@@ -35,6 +36,7 @@ def notify(
     post: Post | None = None,
     entry: ModAction | None = None,
     invitation: Invitation | None = None,
+    event: Event | None = None,
     data: dict | None = None,
 ) -> Notification | None:
     """Tell one account that something happened, as they chose to be told of this kind (None
@@ -55,6 +57,7 @@ def notify(
         post_id=post.id if post else None,
         mod_action_id=entry.id if entry else None,
         invitation_id=invitation.id if invitation else None,
+        event_id=event.id if event else None,
         data=data or {},
         mail_status=MailStatus.WAITING
         if preferences.is_mailed(user, delivery)
@@ -73,6 +76,7 @@ def notify_many(
     actor_id: int | None = None,
     thread_id: int | None = None,
     post: Post | None = None,
+    event_id: int | None = None,
     data: dict | None = None,
     staff_only: bool = False,
     unless_unread_of_space: bool = False,
@@ -114,6 +118,7 @@ def notify_many(
         literal(space.id, Integer),
         literal(thread_id, Integer),
         literal(post.id if post else None, Integer),
+        literal(event_id, Integer),
         literal(data or {}, JSON),
         literal(utcnow(), UTCDateTime),
         mail_status,
@@ -128,6 +133,7 @@ def notify_many(
             "space_id",
             "thread_id",
             "post_id",
+            "event_id",
             "data",
             "created_at",
             "mail_status",

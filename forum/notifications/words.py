@@ -1,10 +1,14 @@
-"""Words for replies, mentions, joining, invitations, announced changes and what waits for staff.
+"""Words for replies, mentions, joining, invitations, changes, what waits for staff, events.
 
 Each is told as the recipient may read its target now.
 
 `text` may name a thread's title when the recipient may read it; `summary`, what a mail says,
 names only what happened and where (the space), never a title nor a post's words. A target the
 recipient can no longer read gives neither text nor summary anything from it.
+
+Of an event, `text` names the title to whoever may read it; `summary` only when its space is
+public. Neither ever carries the venue or the meeting link: the event's page shows them to those
+who may see them.
 """
 
 from dataclasses import dataclass, replace
@@ -12,9 +16,9 @@ from datetime import datetime
 
 from flask import current_app
 
-from forum import policy
+from forum import policy, zones
 from forum.identity.authors import Author
-from forum.models import Invitation, NotificationKind, PostStatus, Space, User
+from forum.models import Event, Invitation, NotificationKind, PostStatus, Space, User, Visibility
 from forum.policy import Action
 
 
@@ -42,6 +46,7 @@ class Target:
     author: Author | None
     invitation: Invitation | None
     count: int  # how many the entry stands for (a group), 1 alone
+    event: Event | None = None
 
 
 def path(endpoint: str, **values) -> str:
@@ -152,6 +157,56 @@ def _waiting(viewer: User, target: Target) -> Telling:
     return Telling(text, text, link=link, link_text="Review the requests")
 
 
+# What changed of an event, in the words of its EVENT_CHANGED notification.
+EVENT_CHANGES = {"time": "time", "place": "place", "meeting_link": "meeting link"}
+
+
+def _what_changed(changed: list[str]) -> str:
+    named = [EVENT_CHANGES.get(part, "details") for part in changed] or ["details"]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def _about_event(viewer: User, target: Target) -> Telling:
+    event, space = target.event, target.space
+    if event is None or space is None or not policy.can(viewer, Action.READ_EVENT, event):
+        return Telling("An event in a space you can no longer read has news.", "")
+    named = f"“{event.title}” in {space.name}"
+    where = named if space.visibility == Visibility.PUBLIC else f"an event in {space.name}"
+    kind = target.kind
+    if kind == NotificationKind.EVENT_REGISTRATION:
+        if not policy.can(viewer, Action.MANAGE_EVENT, event):
+            return Telling("A registration waited for the organisers of an event.", "")
+        said = ("A registration for {} waits for your decision.", "Review the registrations")
+    elif kind == NotificationKind.EVENT_ACCEPTED:
+        said = ("Your registration for {} was accepted.", "See the event and its place")
+    elif kind == NotificationKind.EVENT_DECLINED:
+        said = ("Your registration for {} was declined.", "See the event")
+    elif kind == NotificationKind.EVENT_CHANGED:
+        what = _what_changed(target.data.get("changed", []))
+        said = (f"The {what} of {{}} changed.", "See the event")
+    elif kind == NotificationKind.EVENT_CANCELLED:
+        said = ("{} is cancelled.", "See the event")
+    else:
+        starts = zones.wall_clock(event.starts_at, viewer.time_zone or event.time_zone)
+        said = (f"{{}} starts within a day: {starts}.", "See the event")
+    text, link_text = said
+    link = path("events.event", slug=space.slug, public_id=event.public_id)
+    reason = target.data.get("message", "")
+    if kind == NotificationKind.EVENT_CANCELLED:
+        reason = event.cancel_reason or ""
+    return Telling(
+        _capitalised(text.format(named)),
+        _capitalised(text.format(where)),
+        reason,
+        link,
+        link_text,
+    )
+
+
+def _capitalised(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
 TELLERS = {
     NotificationKind.REPLY: _about_post,
     NotificationKind.MENTION: _about_post,
@@ -161,6 +216,17 @@ TELLERS = {
     NotificationKind.SPACE_CHANGE: _about_change,
     NotificationKind.JOIN_REQUEST: _waiting,
     NotificationKind.QUEUE_WAITING: _waiting,
+    **dict.fromkeys(
+        (
+            NotificationKind.EVENT_ACCEPTED,
+            NotificationKind.EVENT_DECLINED,
+            NotificationKind.EVENT_CHANGED,
+            NotificationKind.EVENT_CANCELLED,
+            NotificationKind.EVENT_REMINDER,
+            NotificationKind.EVENT_REGISTRATION,
+        ),
+        _about_event,
+    ),
 }
 
 

@@ -5,6 +5,7 @@
 - `viewer`: the viewer's memberships and personas, read once per request;
 - `loaders`: get_space_or_404 and friends, which load and authorise in one call;
 - `trail`: the rules of the mod log, notifications, appeals and the reveal;
+- `events`: the rules of events: organising, registering, and who is told the place;
 - `posts`, `clauses`: the read rules for posts and spaces as SQL, for list pages.
 """
 
@@ -23,7 +24,9 @@ from forum.policy.clauses import (
     viewer_parameters,
     visible_spaces_clause,
 )
+from forum.policy.events import event_space, is_organiser
 from forum.policy.loaders import (
+    get_event_or_404,
     get_post_or_404,
     get_resource_or_404,
     get_space_or_404,
@@ -47,6 +50,7 @@ from forum.policy.viewer import (
     has_pseudonym_in,
     membership_of,
     memberships_of,
+    registration_status,
     unwrapped,
 )
 
@@ -59,7 +63,9 @@ __all__ = [
     "active_membership",
     "can",
     "check",
+    "event_space",
     "forget",
+    "get_event_or_404",
     "get_post_or_404",
     "get_resource_or_404",
     "get_space_or_404",
@@ -68,6 +74,7 @@ __all__ = [
     "holds_required_label",
     "init_app",
     "is_author",
+    "is_organiser",
     "is_site_admin",
     "is_space_staff",
     "member_spaces_condition",
@@ -76,6 +83,7 @@ __all__ = [
     "readable_spaces_clause",
     "readable_spaces_condition",
     "readers_condition",
+    "registration_status",
     "require",
     "staff_spaces_clause",
     "staff_somewhere_condition",

@@ -59,6 +59,15 @@ class Action(StrEnum):
     ADD_RESOURCE = "add_resource"  # target: Space, by its resource_contributors setting
     READ_RESOURCE = "read_resource"  # target: Resource: its details and its file
     EDIT_RESOURCE = "edit_resource"  # target: Resource: its details and file, by its contributor
+    # Events (events.py; target: Event, but ADD_EVENT's: Space)
+    ADD_EVENT = "add_event"  # organise one: the space's moderators and owners
+    READ_EVENT = "read_event"  # its page, its iCalendar file, the space's list and feed
+    # Edit, cancel, see the attendees, decide registrations: the organiser (the account behind
+    # the event's persona, while an active member) and the space's staff.
+    MANAGE_EVENT = "manage_event"
+    REGISTER_FOR_EVENT = "register_for_event"
+    WITHDRAW_REGISTRATION = "withdraw_registration"  # the registrant's own, waiting or accepted
+    SEE_VENUE = "see_venue"  # the place or meeting link: accepted registrants and organisers
 
 
 # Actions on the viewer's own words, which outlast their access to the space: someone who left,

@@ -10,7 +10,7 @@ from flask import abort
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Post, Resource, Space, Thread, User
+from forum.models import Event, Post, Resource, Space, Thread, User
 from forum.policy.actions import OWN_WORDS, Action
 from forum.policy.rules import check
 
@@ -77,3 +77,18 @@ def get_resource_or_404(viewer: User, space: Space, public_id: str) -> Resource:
     if check(viewer, Action.READ_RESOURCE, resource) is not None:
         abort(404)
     return resource
+
+
+def get_event_or_404(
+    viewer: User, space: Space, public_id: str, action: Action = Action.READ_EVENT
+) -> Event:
+    """The event of this space (already loaded for the viewer) when the viewer may read it and
+    take the action (a refusal of an event they read says why)."""
+    event = db.session.scalar(select(Event).where(Event.public_id == public_id))
+    if event is None or event.space_id != space.id:
+        abort(404)
+    if check(viewer, Action.READ_EVENT, event) is not None:
+        abort(404)
+    if action != Action.READ_EVENT and (reason := check(viewer, action, event)):
+        _refuse(space, reason)
+    return event

@@ -374,13 +374,15 @@ RULES: dict[Action, Callable[[User, object], Reason | None]] = {
     Action.VIEW_REVISIONS: _revisions_of_undeleted_post,
 }
 
-# The rules of conduct (reports, watched words, the queue) and of the trail (the mod log,
-# notifications, appeals, the reveal) live in modules of their own, which build on the standing
-# above: imported last, once everything they use is defined.
+# The rules of conduct (reports, watched words, the queue), of the trail (the mod log,
+# notifications, appeals, the reveal) and of events live in modules of their own, which build
+# on the standing above: imported last, once everything they use is defined.
 from forum.policy.conduct import CONDUCT_RULES  # noqa: E402
+from forum.policy.events import EVENT_RULES  # noqa: E402
 from forum.policy.resources import RESOURCE_RULES  # noqa: E402
 from forum.policy.trail import TRAIL_RULES  # noqa: E402
 
 RULES.update(CONDUCT_RULES)
 RULES.update(TRAIL_RULES)
 RULES.update(RESOURCE_RULES)
+RULES.update(EVENT_RULES)

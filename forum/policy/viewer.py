@@ -3,8 +3,9 @@
 A page asks the policy many questions about one viewer (may they reply, is this post theirs,
 are they staff here). Each answer comes from this context, loaded on first use (a space's
 membership when a page is about one space, all of them when a list asks, the viewer's personas
-at once) instead of one query per question. Services that add or remove a membership or a
-persona call forget(), so the next question reads the new state.
+at once, their event registrations at once) instead of one query per question. Services that
+add or remove a membership, a persona or a registration call forget(), so the next question reads
+the new state.
 """
 
 from functools import cached_property
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from werkzeug.local import LocalProxy
 
 from forum.extensions import db
-from forum.models import Membership, Persona, PersonaKind, Space, User
+from forum.models import Membership, Persona, PersonaKind, Registration, Space, User
 
 
 class ViewerContext:
@@ -58,6 +59,16 @@ class ViewerContext:
     def pseudonym_spaces(self) -> set[int]:
         """The spaces where the viewer has a pseudonym."""
         return {space_id for _, space_id, kind in self._personas if kind == PersonaKind.PSEUDONYM}
+
+    @cached_property
+    def registrations(self) -> dict[int, str]:
+        """The status of the viewer's registration for each event they registered for."""
+        rows = db.session.execute(
+            select(Registration.event_id, Registration.status).where(
+                Registration.user_id == self.user_id
+            )
+        )
+        return dict(rows.all())
 
 
 def unwrapped(viewer: User) -> User:
@@ -107,6 +118,12 @@ def has_pseudonym_in(viewer: User, space: Space) -> bool:
     """Whether the viewer has a pseudonym in the space: pages of it may show it as theirs."""
     context = context_of(viewer)
     return context is not None and space.id in context.pseudonym_spaces
+
+
+def registration_status(viewer: User, event_id: int) -> str | None:
+    """The status of the viewer's registration for the event, or None: one query a request."""
+    context = context_of(viewer)
+    return None if context is None else context.registrations.get(event_id)
 
 
 def forget() -> None:

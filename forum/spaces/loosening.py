@@ -6,7 +6,6 @@ then the space keeps its settings in every respect. Tightening is immediate (set
 """
 
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,7 +13,7 @@ from flask import Flask, current_app
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from forum import audit, policy
+from forum import audit, periodic, policy
 from forum.extensions import db
 from forum.models import (
     ActionKind,
@@ -359,12 +358,8 @@ def apply_due_now_and_then() -> None:
     changes that are due, so a site without cron still keeps the announced dates. Any other
     request adds no query; a failure is logged and never breaks the page."""
     app = current_app._get_current_object()
-    interval = app.config["SPACE_CHANGES_CHECK_SECONDS"]
-    moment = time.monotonic()
-    last = app.extensions.get(LAST_CHECK_KEY)
-    if interval <= 0 or (last is not None and moment - last < interval):
+    if not periodic.is_due(app, LAST_CHECK_KEY, app.config["SPACE_CHANGES_CHECK_SECONDS"]):
         return
-    app.extensions[LAST_CHECK_KEY] = moment
     try:
         apply_due_changes(utcnow())
     except SQLAlchemyError:

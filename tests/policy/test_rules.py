@@ -10,6 +10,7 @@ from forum.extensions import db
 from forum.models import Membership
 from forum.models.types import utcnow
 from forum.policy import RULES, Action, can
+from tests.events.test_event_rules import EVENT_ACTIONS
 from tests.policy.test_resource_rules import RESOURCE_ACTIONS
 from tests.policy.test_trail_rules import TRAIL_ACTIONS
 from tests.support.access import VIEWERS  # noqa: F401  (the viewers of the access world)
@@ -124,6 +125,7 @@ def test_every_action_is_in_a_table():
     tested = {action for table in (SPACE_TABLE, MEMBER_TABLE, THREAD_TABLE) for action, _ in table}
     tested |= TRAIL_ACTIONS  # their targets are log entries, notifications, appeals, reveals
     tested |= RESOURCE_ACTIONS  # their targets are resources
+    tested |= EVENT_ACTIONS  # tests/events/test_event_rules.py, on events of every space
     assert tested == set(RULES) == set(Action)
 
 
