@@ -9,6 +9,7 @@ from forum import policy
 from forum.accounts.rules import AccountError
 from forum.accounts.services import hash_password
 from forum.accounts.sessions import end_sessions_of
+from forum.events.registrations import withdraw_all
 from forum.extensions import db
 from forum.models import (
     Invitation,
@@ -27,7 +28,7 @@ from forum.models import (
 )
 from forum.models.types import utcnow
 from forum.spaces.membership import count_owners, recount_members
-from forum.threads.services import erase_posts_of
+from forum.threads.deletion import erase_posts_of
 
 
 def spaces_needing_an_owner(user: User) -> list[Space]:
@@ -54,7 +55,8 @@ def is_last_admin(user: User) -> bool:
 
 def delete_account(user: User, password: str) -> None:
     """Erase the account: every post under any of its personas (as the author's delete would,
-    placeholders keeping replies in place), its memberships, notifications, read positions,
+    placeholders keeping replies in place, resources' files deleted), its event registrations
+    (their places freed), its memberships, notifications, read positions,
     watches, preferences, invitations and sessions. The row stays, scrubbed, so that the
     placeholders and the mod log keep their place: its username is freed, named personas lose
     it too, and nobody can sign in to it again."""
@@ -69,6 +71,7 @@ def delete_account(user: User, password: str) -> None:
         )
     personas = select(Persona.id).where(Persona.user_id == user.id)
     erase_posts_of(personas)
+    withdraw_all(user)
     spaces = db.session.scalars(
         select(Space).join(Membership).where(Membership.user_id == user.id)
     ).all()

@@ -150,6 +150,19 @@ def withdraw(user: User, event: Event) -> None:
     policy.forget()
 
 
+def withdraw_all(user: User) -> None:
+    """Withdraw every registration of an account being deleted, freeing the places it held.
+    No policy: the account's owner asked for everything to go (forum/erasure)."""
+    registrations = db.session.scalars(
+        select(Registration).where(Registration.user_id == user.id)
+    ).all()
+    for registration in registrations:
+        if registration.status == RegistrationStatus.ACCEPTED:
+            _free_place(db.session.get(Event, registration.event_id))
+        db.session.delete(registration)
+    db.session.flush()
+
+
 def decide(user: User, event: Event, registration_id: int, accept: bool, message: str) -> None:
     """An organiser accepts (taking a place) or declines (freeing one) a registration; the
     registrant is told, with the message."""

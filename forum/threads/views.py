@@ -11,7 +11,7 @@ from forum.forms import ConfirmForm, confirm_form_for_viewer, refuse
 from forum.models import IdentityMode, PersonaKind, PostRevision, PostStatus, Space, Thread
 from forum.pagination import page_number, paginate
 from forum.policy import Action, get_post_or_404, get_space_or_404, get_thread_or_404
-from forum.threads import forms, header, queries, reading, services, trees, watching
+from forum.threads import deletion, forms, header, queries, reading, services, trees, watching
 
 bp = Blueprint("threads", __name__)
 
@@ -273,7 +273,7 @@ def delete(post_public_id):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            services.delete_post(current_user, post)
+            deletion.delete_post(current_user, post)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")

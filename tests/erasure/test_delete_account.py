@@ -1,26 +1,36 @@
 """Deleting one's account erases what the person wrote and what is kept about them, at once,
 and only with their password, their tick, and a space or site left with someone in charge."""
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import func, select
 
+from forum.events.registrations import register
+from forum.events.services import add_event
 from forum.extensions import db
 from forum.models import (
     BrowserSession,
+    Event,
     Membership,
     Notification,
     Persona,
     Post,
     PostRevision,
     PostStatus,
+    Registration,
     Role,
     Space,
     Thread,
     User,
 )
+from forum.resources.services import Details, Upload, add_resource
+from forum.storage import StoredFileMissing, storage
 from forum.threads.services import edit_post
 from tests import factories
 from tests.factories import PASSWORD
+from tests.leaks.conftest import lift_posting_limits
+from tests.resources.samples import pdf
 from tests.support.pages import form_errors, text
 
 SECRET = "Something only I should ever have said"
@@ -187,3 +197,53 @@ def test_a_deleted_account_leaves_the_admins_list(writer, app):
     page = text(admin.get("/admin"))
     assert page.count('<th scope="row"><bdi>') == accounts - 1
     assert "deleted-" not in page
+
+
+def test_the_files_of_shared_resources_leave_storage(writer, app):
+
+    lift_posting_limits(app)
+    resource = add_resource(
+        writer["author"],
+        writer["spaces"][0],
+        Details(kind="report"),
+        Upload("report.pdf", pdf()),
+        title="A report of mine",
+        summary="What we found.",
+        identity="pseudonym",
+        accept_rules=True,
+    )
+    db.session.commit()
+    key = resource.file_key
+    assert storage().read(key)
+    _delete(writer["browsers"][0])
+    with pytest.raises(StoredFileMissing):
+        storage().read(key)
+    db.session.refresh(resource)
+    assert resource.file_key is None
+
+
+def test_registrations_are_withdrawn_and_their_places_freed(writer, app):
+
+    event = add_event(
+        writer["owner"],
+        writer["spaces"][0],
+        kind="named",
+        title="A meeting",
+        description="",
+        starts_local=datetime(2031, 3, 1, 18, 0),
+        ends_local=datetime(2031, 3, 1, 20, 0),
+        time_zone="Europe/London",
+        format="in_person",
+        venue="The hall",
+        meeting_url="",
+        registration="open",
+        capacity=1,
+    )
+    db.session.commit()
+    register(writer["author"], event, kind="pseudonym")
+    db.session.commit()
+    assert db.session.get(Event, event.id).accepted_count == 1
+    _delete(writer["browsers"][0])
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).accepted_count == 0
+    assert db.session.scalars(select(Registration)).all() == []

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import ActionKind, IdentityMode, Notification, Persona
 from forum.spaces import membership
-from forum.threads import services as posting
+from forum.threads import deletion
 from tests.factories import first_post, reply, start_thread
 from tests.support.decisions import decide
 from tests.support.pages import text
@@ -77,7 +77,7 @@ def test_a_thread_whose_first_post_was_deleted_names_no_title(staffed, sign_in):
     with limits_off():
         answer = reply(space.member, first_post(thread))
         reply(space.moderator, answer)
-    posting.delete_post(space.owner, first_post(thread))
+    deletion.delete_post(space.owner, first_post(thread))
     db.session.commit()
     page = text(sign_in(space.member).get("/notifications"))
     assert f"replied to your post in a thread in {space.space.name}" in page

@@ -12,6 +12,7 @@ from forum.extensions import db
 from forum.models import Membership, Role, Space, Thread, User
 from forum.policy import Refusal
 from forum.spaces import invitations, membership, settings
+from forum.threads import deletion
 from forum.threads import services as posting
 from moderation import services as moderation
 from tests.factories import (
@@ -84,7 +85,7 @@ CALLS = {
     ),
     "another member deletes a post": (
         "not_author",
-        lambda s: posting.delete_post(s.owner, first_post(s.thread)),
+        lambda s: deletion.delete_post(s.owner, first_post(s.thread)),
     ),
     "a member locks a thread": (
         "not_staff",

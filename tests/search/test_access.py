@@ -13,8 +13,7 @@ from sqlalchemy import update
 
 from forum.extensions import db
 from forum.models import Post, PostStatus, Thread
-from forum.threads import services as posting
-from forum.threads import statuses
+from forum.threads import deletion, statuses
 from tests import factories
 from tests.support.access import KINDS
 
@@ -76,7 +75,7 @@ def _posts_of_every_status(access_world):
         for status in STATUSES[1:]:
             post = _reply(author, first, f"needle{kind}{status}")
             if status == "deleted":
-                posting.delete_post(author, db.session.get(Post, post.id))
+                deletion.delete_post(author, db.session.get(Post, post.id))
                 db.session.commit()
             elif status != "visible":
                 _set_status(post, PostStatus(status))

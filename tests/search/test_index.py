@@ -10,6 +10,7 @@ from forum.extensions import db
 from forum.limits import current_limiter
 from forum.models import Decision, Post, Premoderation, QueueItem, Role, Space, User
 from forum.search.queries import Criteria, search
+from forum.threads import deletion
 from forum.threads import services as posting
 from moderation import decisions
 from moderation.decisions import Choice
@@ -67,7 +68,7 @@ def test_a_deleted_post_is_found_no_more(space, author, client):
     thread = factories.start_thread(author, space, kind="named")
     reply = factories.reply(author, factories.first_post(thread), body="Kumquat", kind="named")
     assert "1 result" in found(client, "kumquat")
-    posting.delete_post(author, db.session.get(Post, reply.id))
+    deletion.delete_post(author, db.session.get(Post, reply.id))
     db.session.commit()
     assert "Nothing you can read matches" in found(client, "kumquat")
 
