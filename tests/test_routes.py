@@ -961,6 +961,17 @@ def populate_space(route_world: World, kind: str) -> None:
     entry = decide(people["moderator"], removed)
     appeal = file_appeal(people["author"], decide(people["moderator"], appealed), "Look again.")
     db.session.commit()
+    # A resource of the author's, before the rules change (so they have rules to accept).
+    resource = add_resource(
+        people["author"],
+        space,
+        Details(kind="report"),
+        Upload("report.pdf", a_pdf()),
+        title=f"A report of the {kind} space",
+        summary="What we found.",
+        identity="pseudonym",
+    )
+    db.session.commit()
     invitation = create_invitation(owner, space, expires_in=timedelta(days=7), max_uses=5)
     word = add_watched_word(owner, space, f"watched in {kind}", "flag")
     # The rules change after everyone joined: accepting them is a change a member may make.
@@ -977,17 +988,6 @@ def populate_space(route_world: World, kind: str) -> None:
         request = factories.ask_to_join(space, factories.make_user(f"{kind}_applicant"))
     else:  # the space takes no requests: any membership of it names one that is not pending
         request = factories.membership_of(space, people["bystander"])
-    resource = add_resource(
-        people["author"],
-        space,
-        Details(kind="report"),
-        Upload("report.pdf", a_pdf()),
-        title=f"A report of the {kind} space",
-        summary="What we found.",
-        identity="pseudonym",
-        accept_rules=True,
-    )
-    db.session.commit()
     event = add_event(
         owner,
         space,
