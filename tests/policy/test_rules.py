@@ -56,6 +56,7 @@ SPACE_TABLE = {
     (Action.MARK_SPACE_READ, "hidden"): {"owner", "moderator", "member"},
     (Action.CREATE_SPACE, None): {"admin"},
     (Action.MANAGE_USERS, None): {"admin"},
+    (Action.EDIT_SITE_TEXTS, None): {"admin"},
     (Action.MANAGE_WATCHED_WORDS, "members"): STAFF,
     (Action.MANAGE_WATCHED_WORDS, "labelled"): STAFF,
     (Action.MANAGE_WATCHED_WORDS, None): {"admin"},
