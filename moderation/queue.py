@@ -24,6 +24,7 @@ from forum.models import (
     QueueItem,
     QueueKind,
     QueueStatus,
+    Resource,
     Space,
     Thread,
     User,
@@ -233,6 +234,8 @@ class ItemPage:
     flags: list[tuple[str, str]]  # (reason in words, note): never who, never when
     history: list[HistoryPost] | None  # None: not shown to this viewer (see below)
     decisions: list[ModAction]
+    # The library resource the thread discusses: moderating its first post moderates it.
+    resource: Resource | None
 
 
 def item_page(viewer: User, post: Post, item: QueueItem | None = None) -> ItemPage:
@@ -245,7 +248,9 @@ def item_page(viewer: User, post: Post, item: QueueItem | None = None) -> ItemPa
     # A site admin reads a closed space's posts only in the queue: the item's post, not the
     # persona's other posts nor the one it answers.
     reads_space = policy.can(viewer, Action.READ_SPACE, space)
+    resource = db.session.scalar(select(Resource).where(Resource.thread_id == thread.id))
     return ItemPage(
+        resource=resource,
         item=item,
         post=post,
         thread=thread,

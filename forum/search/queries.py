@@ -18,7 +18,7 @@ from forum.accounts.rules import username_key
 from forum.extensions import db
 from forum.identity import authors
 from forum.markup import highlighted
-from forum.models import Persona, PersonaKind, Post, PostStatus, Space, Thread, User
+from forum.models import Persona, PersonaKind, Post, PostStatus, Resource, Space, Thread, User
 from forum.pagination import Page
 from forum.search.backends import backend_for, words_of
 
@@ -56,6 +56,7 @@ class Result:
     created_at: datetime
     is_first: bool
     author: authors.Author
+    resource_kind: str | None  # the thread's first post summarises a library resource of this kind
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ def _page_rows(backend, ranked, best_first: bool, viewer: User, parameters: dict
         .join(Post, Post.id == ranked.c.post_id)
         .join(Thread, Thread.id == Post.thread_id)
         .join(Space, Space.id == Post.space_id)
+        .outerjoin(Resource, Resource.thread_id == Thread.id)
     )
     statement, title, snippet = backend.highlight(statement, ranked.c.post_id)
     statement = authors.join_author(
@@ -182,6 +184,7 @@ def _page_rows(backend, ranked, best_first: bool, viewer: User, parameters: dict
             Post.content_warning,
             Post.created_at,
             Post.parent_id,
+            Resource.kind.label("resource_kind"),
             *authors.author_columns(viewer.is_authenticated),
         ),
         Post.persona_id,
@@ -200,6 +203,7 @@ def _page_rows(backend, ranked, best_first: bool, viewer: User, parameters: dict
             created_at=row.created_at,
             is_first=row.parent_id is None,
             author=authors.author(row),
+            resource_kind=row.resource_kind if row.parent_id is None else None,
         )
         for row in found
     ]

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import ActionKind, Contributors, ModAction, Resource, Thread
+from forum.models import ActionKind, Contributors, ModAction, Post, QueueKind, Resource, Thread
+from moderation.items import open_item_for
 from tests.resources import samples
 from tests.resources.conftest import add_resource, form_fields, reload, with_file
 from tests.support.pages import csrf_token, form_errors, text
@@ -198,3 +199,19 @@ def test_a_link_must_be_given_for_a_link_resource_and_fields_are_kept(hub, sign_
     response = member.submit("/s/hub/library/new", form_fields(summary="Kept summary."))
     assert "choose a file to upload, or give a link" in form_errors(text(response))
     assert "Kept summary." in text(response)
+
+
+def test_search_results_mark_a_resource_as_one(hub, sign_in):
+    add_resource(hub.member, hub.space, title="Zephyrine safeguarding toolkit", kind="toolkit")
+    page = text(sign_in(hub.owner).get("/search?q=Zephyrine"))
+    assert "A toolkit in the library of" in page
+
+
+def test_the_queue_item_of_a_resource_tells_staff_it_is_one(hub, sign_in):
+    resource = add_resource(hub.member, hub.space, title="Zephyrine safeguarding toolkit")
+    thread = db.session.get(Thread, resource.thread_id)
+    first = db.session.scalar(select(Post).where(Post.thread_id == thread.id))
+    item = open_item_for(first, QueueKind.FLAGGED)
+    db.session.commit()
+    page = text(sign_in(hub.owner).get(f"/mod/items/{item.id}"))
+    assert "This thread discusses a report in the space's library, with a file" in page
