@@ -434,3 +434,10 @@ def test_a_cancelled_event_says_so_in_the_feed(staffed, sign_in, client):
     feed = _calendar(client.get(f"/s/{scene.slug}/events.ics"))
     [component] = feed.walk("VEVENT")
     assert str(component["STATUS"]) == "CANCELLED"
+
+
+def test_a_visitor_is_offered_to_sign_in_and_come_back_to_register(event_in, client):
+    scene, event = event_in("public")
+    page = text(client.get(page_of(event, scene.space)))
+    assert f'href="/login?next=/s/{scene.space.slug}/events/{event.public_id}"' in page
+    assert "to register for this event" in page
