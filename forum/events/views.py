@@ -40,27 +40,19 @@ def _event_url(space: Space, event: Event) -> str:
     return url_for("events.event", slug=space.slug, public_id=event.public_id)
 
 
-def _readable_space(slug: str) -> Space:
-    """The space when the viewer reads it: its events are no more there for others than none."""
-    space = get_space_or_404(current_user, slug)
-    if not policy.can(current_user, Action.READ_SPACE, space):
-        abort(404)
-    return space
-
-
 # Lists
 
 
 @bp.route("/s/<slug>/events")
 def upcoming(slug):
-    space = _readable_space(slug)
+    space = get_space_or_404(current_user, slug, Action.READ_SPACE)
     page = queries.events_page(current_user, space, page_number())
     return _respond(space, "events/list.html", events=page, past=False)
 
 
 @bp.route("/s/<slug>/events/past")
 def past(slug):
-    space = _readable_space(slug)
+    space = get_space_or_404(current_user, slug, Action.READ_SPACE)
     page = queries.events_page(current_user, space, page_number(), past=True)
     return _respond(space, "events/list.html", events=page, past=True)
 
@@ -277,6 +269,6 @@ def event_ics(slug, public_id):
 
 @bp.route("/s/<slug>/events.ics")
 def feed(slug):
-    space = _readable_space(slug)
+    space = get_space_or_404(current_user, slug, Action.READ_SPACE)
     body = calendar.calendar_of(current_user, queries.feed_events(space), space.slug, space.name)
     return _ics(space, body, f"{space.slug}-events.ics")
