@@ -23,9 +23,10 @@ from forum import create_app
 from forum.extensions import db
 from forum.limits import current_limiter
 from forum.models import Role, Space, User
+from forum.policy import viewer
 from tests import factories
 from tests.factories import PASSWORD
-from tests.support.access import AccessWorld, build_access_world
+from tests.support.access import AccessWorld, build_access_world, clients_for
 from tests.support.client import Client
 
 __all__ = ["PASSWORD", "Client"]
@@ -200,9 +201,55 @@ def _schema(database_uri):
         db.engine.dispose()
 
 
+@contextmanager
+def own_app(database_uri: str) -> Iterator[Flask]:
+    """An app of a module's own, for fixtures shared by its tests; emptied at the end."""
+    app = create_app(settings_for_tests(database_uri))
+    app.test_client_class = Client
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            _delete_all_rows()
+            current_limiter().reset()
+
+
+def shares_one_world(request) -> bool:
+    """Whether the test's module is marked `shared_world`: its tests only read, so one app and
+    one access world serve them all. Building the world and signing its nine viewers in costs
+    far more than most tests that read it, and the access matrices read it hundreds of times.
+    What such a test commits, the module's later tests see."""
+    return request.node.get_closest_marker("shared_world") is not None
+
+
+@pytest.fixture(scope="module")
+def shared_app(database_uri, _schema):
+    with own_app(database_uri) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def shared_world(shared_app) -> AccessWorld:
+    return build_access_world()
+
+
+@pytest.fixture(scope="module")
+def shared_clients(shared_app, shared_world):
+    return clients_for(shared_app, shared_world)
+
+
 @pytest.fixture
-def app(database_uri, _schema):
+def app(request, database_uri, _schema):
     """The app on an empty database; rate limits are reset after every test."""
+    if shares_one_world(request):
+        app = request.getfixturevalue("shared_app")
+        current_limiter().reset()
+        yield app
+        # What the test changed without committing is undone; the policy reads afresh.
+        db.session.rollback()
+        viewer.forget()
+        return
     app = create_app(settings_for_tests(database_uri))
     app.test_client_class = Client
     with app.app_context():
@@ -303,26 +350,19 @@ def ask_to_join(app):
 
 
 @pytest.fixture
-def access_world(app) -> AccessWorld:
+def access_world(request, app) -> AccessWorld:
     """Every kind of space, and a user in each relation to all of them."""
+    if shares_one_world(request):
+        return request.getfixturevalue("shared_world")
     return build_access_world()
 
 
 @pytest.fixture
-def client_for(app, access_world):
+def client_for(request, app, access_world):
     """A client for a named viewer of the access world: 'visitor' is signed out."""
-    clients = {}
-
-    def client_for(viewer: str) -> Client:
-        if viewer not in clients:
-            clients[viewer] = (
-                app.test_client()
-                if viewer == "visitor"
-                else factories.sign_in(app, access_world.users[viewer])
-            )
-        return clients[viewer]
-
-    return client_for
+    if shares_one_world(request):
+        return request.getfixturevalue("shared_clients")
+    return clients_for(app, access_world)
 
 
 @pytest.fixture

@@ -65,8 +65,8 @@ from moderation.appeals import file_appeal
 from moderation.items import open_item_for
 from moderation.watched_words import add_watched_word
 from tests import factories
+from tests.conftest import own_app
 from tests.factories import PASSWORD
-from tests.leaks.conftest import own_app
 from tests.resources.samples import pdf as a_pdf
 from tests.support.client import Client
 from tests.support.decisions import decide

@@ -80,3 +80,15 @@ def event_in(staffed):
 
 def page_of(event, space) -> str:
     return f"/s/{space.slug}/events/{event.public_id}"
+
+
+def event_urls(space, event) -> dict[str, str]:
+    """The addresses of an event and of its space's lists and feed."""
+    page = page_of(event, space)
+    return {
+        "list": f"/s/{space.slug}/events",
+        "past": f"/s/{space.slug}/events/past",
+        "page": page,
+        "ics": f"{page}.ics",
+        "feed": f"/s/{space.slug}/events.ics",
+    }

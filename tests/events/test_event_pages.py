@@ -12,6 +12,7 @@ from tests.events.conftest import (
     MEETING_URL,
     VENUE,
     decide,
+    event_urls,
     fresh,
     local_in,
     make_event,
@@ -19,60 +20,7 @@ from tests.events.conftest import (
     register,
 )
 from tests.factories import grant_label
-from tests.support.access import KINDS, VIEWERS
 from tests.support.pages import csrf_token, text
-
-READERS = {
-    "public": set(VIEWERS),
-    "members": {"owner", "moderator", "member"},
-    "hidden": {"owner", "moderator", "member"},
-    "labelled": {"owner", "moderator", "member"},
-}
-
-
-def _urls(space, event) -> dict[str, str]:
-    page = page_of(event, space)
-    return {
-        "list": f"/s/{space.slug}/events",
-        "past": f"/s/{space.slug}/events/past",
-        "page": page,
-        "ics": f"{page}.ics",
-        "feed": f"/s/{space.slug}/events.ics",
-    }
-
-
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("viewer", VIEWERS)
-def test_events_are_read_by_the_spaces_readers_and_no_one_else(
-    access_world, client_for, kind, viewer
-):
-    space = access_world.spaces[kind]
-    event = make_event(access_world.users["owner"], space, title="Zq quarterly meeting")
-    client = client_for(viewer)
-    for what, url in _urls(space, event).items():
-        response = client.get(url)
-        if viewer in READERS[kind]:
-            assert response.status_code == 200, (what, url)
-            if what != "past":
-                assert "Zq quarterly meeting" in text(response), what
-        elif what in ("list", "past", "feed") and kind != "hidden":
-            # A listed space's pages say why they are refused, as its library and threads do.
-            assert response.status_code in (403, 302), (what, url)
-            assert "Zq quarterly meeting" not in text(response)
-        else:
-            # What the viewer may not read answers like what does not exist.
-            assert response.status_code == 404, (what, url)
-            assert "Zq quarterly meeting" not in text(response)
-            made_up = client.get(url.replace(event.public_id, "nosuchevent2"))
-            assert made_up.status_code == 404
-            if kind == "hidden":
-                assert space.name not in text(response)
-
-
-def test_an_event_of_another_space_answers_like_a_made_up_one(access_world, client_for):
-    event = make_event(access_world.users["owner"], access_world.spaces["members"])
-    response = client_for("member").get(f"/s/public-space/events/{event.public_id}")
-    assert response.status_code == 404
 
 
 def test_the_place_is_shown_to_an_accepted_registrant_only(
@@ -388,7 +336,7 @@ def test_pages_of_events_are_kept_out_of_caches(staffed, sign_in):
     scene = staffed("members")
     event = make_event(scene.owner, scene.space)
     member = sign_in(scene.member)
-    for url in _urls(scene.space, event).values():
+    for url in event_urls(scene.space, event).values():
         assert member.get(url).headers["Cache-Control"] == "no-store"
 
 

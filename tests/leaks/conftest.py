@@ -2,16 +2,14 @@
 third, seen by every kind of viewer. Built once per module through the real services and forms.
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
 from sqlalchemy import func, insert, select, text
 
-from forum import create_app, identity
+from forum import identity
 from forum.admin.services import create_space
 from forum.extensions import db
-from forum.limits import current_limiter
 from forum.models import (
     IdentityMode,
     JoinPolicy,
@@ -25,7 +23,7 @@ from forum.models import (
     Visibility,
 )
 from forum.spaces.membership import admit
-from tests.conftest import settings_for_tests
+from tests.conftest import own_app
 from tests.factories import first_post, sign_in
 from tests.factories import make_user as register
 from tests.factories import reply as service_reply
@@ -281,23 +279,6 @@ def build_world(app) -> World:
     author_world.clients["author"] = u
     app.config.update(defaults)
     return author_world
-
-
-@contextmanager
-def own_app(database_uri: str):
-    """An app of a module's own, for fixtures shared by its tests; emptied at the end."""
-    app = create_app(settings_for_tests(database_uri))
-    app.test_client_class = Client
-    with app.app_context():
-        try:
-            yield app
-        finally:
-            db.session.remove()
-            with db.engine.begin() as connection:
-                for table in reversed(db.metadata.sorted_tables):
-                    connection.execute(table.delete())
-            current_limiter().reset()
-            db.engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,8 @@ from forum.limits import current_limiter
 from forum.models import Post, Thread
 from forum.models.post import PUBLIC_ID_PATTERN, new_public_id
 from tests import factories
+from tests.conftest import own_app
 from tests.leaks.checks import CSRF_VALUE, SIGNATURE
-from tests.leaks.conftest import own_app
 from tests.support.cast import Cast
 from tests.support.client import Client
 from tests.support.pages import csrf_token

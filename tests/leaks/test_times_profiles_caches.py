@@ -17,8 +17,8 @@ from forum.extensions import db
 from forum.limits import current_limiter
 from forum.spaces.invitations import create_invitation
 from tests import factories
+from tests.conftest import own_app
 from tests.leaks.checks import CSRF_VALUE, SIGNATURE
-from tests.leaks.conftest import own_app
 from tests.support.cast import Cast
 from tests.support.client import Client
 

@@ -15,6 +15,9 @@ from tests.policy.test_resource_rules import RESOURCE_ACTIONS
 from tests.policy.test_trail_rules import TRAIL_ACTIONS
 from tests.support.access import VIEWERS  # noqa: F401  (the viewers of the access world)
 
+# These tests commit nothing: they share one world, and what each changes is rolled back.
+pytestmark = pytest.mark.shared_world
+
 ALL = set(VIEWERS)
 STAFF = {"owner", "moderator"}
 

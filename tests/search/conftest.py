@@ -7,17 +7,17 @@ import pytest
 from forum.limits import current_limiter
 
 
+@contextmanager
+def limits_lifted():
+    """A block inside which posting spends no budget; limits are on again after it."""
+    limiter = current_limiter()
+    limiter.enabled = False
+    try:
+        yield
+    finally:
+        limiter.enabled = True
+
+
 @pytest.fixture
 def limits_off(app):
-    """A block inside which posting spends no budget; limits are on again after it."""
-
-    @contextmanager
-    def off():
-        limiter = current_limiter()
-        limiter.enabled = False
-        try:
-            yield
-        finally:
-            limiter.enabled = True
-
-    return off
+    return limits_lifted

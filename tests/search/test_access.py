@@ -15,6 +15,7 @@ from forum.extensions import db
 from forum.models import Post, PostStatus, Thread
 from forum.threads import deletion, statuses
 from tests import factories
+from tests.search.conftest import limits_lifted
 from tests.support.access import KINDS
 
 STATUSES = ["first", "visible", "pending", "declined", "hidden", "removed", "deleted"]
@@ -53,10 +54,14 @@ def _set_status(post: Post, status: PostStatus) -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def world(access_world, limits_off):
-    with limits_off():
-        return _posts_of_every_status(access_world)
+# Every test here only reads: they share one world, with posts of every status in each space.
+pytestmark = pytest.mark.shared_world
+
+
+@pytest.fixture(scope="module")
+def world(shared_app, shared_world):
+    with limits_lifted():
+        return _posts_of_every_status(shared_world)
 
 
 def _posts_of_every_status(access_world):

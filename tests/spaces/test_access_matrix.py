@@ -11,6 +11,9 @@ from forum.policy import Action
 from forum.spaces.queries import visible_spaces
 from tests.support.access import KINDS, VIEWERS
 
+# Every test here only reads: they share one world.
+pytestmark = pytest.mark.shared_world
+
 STAFF = {"owner", "moderator"}
 INSIDERS = STAFF | {"member"}
 

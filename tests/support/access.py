@@ -1,9 +1,13 @@
 """The access world: spaces of every kind, and people in every relation to all of them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask import Flask
+
 from forum.models import JoinPolicy, Role, Space, User, Visibility
-from tests.factories import POLICE, add_member, ask_to_join, ban, make_space, make_user
+from tests.factories import POLICE, add_member, ask_to_join, ban, make_space, make_user, sign_in
+from tests.support.client import Client
 
 # The four kinds of space the access matrix covers, with names that must never leak.
 KINDS = {
@@ -78,3 +82,17 @@ def build_access_world() -> AccessWorld:
             ask_to_join(space, users["pending"], "Please let me in.")
         spaces[kind] = space
     return AccessWorld(spaces, users)
+
+
+def clients_for(app: Flask, world: AccessWorld) -> Callable[[str], Client]:
+    """A client for a named viewer of the world, each signed in once: 'visitor' is signed out."""
+    clients: dict[str, Client] = {}
+
+    def client_for(viewer: str) -> Client:
+        if viewer not in clients:
+            clients[viewer] = (
+                app.test_client() if viewer == "visitor" else sign_in(app, world.users[viewer])
+            )
+        return clients[viewer]
+
+    return client_for
