@@ -1,7 +1,10 @@
 """Flood login, registration, posting, flagging and search past their limits while members read
 and reply, then check in the database that every accepted post was stored (`make loadtest`)."""
 
+import itertools
+import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -24,7 +27,7 @@ from bench.seed import BENCH_SPACE, BENCH_THREAD_IDS, THREAD_100_PATH, bench_app
 from forum.accounts import services as accounts
 from forum.config import Config
 from forum.extensions import db
-from forum.models import Persona, Post, Role, Space, Thread, User
+from forum.models import Persona, Post, PostStatus, Role, Space, Thread, User
 from forum.spaces import membership
 
 SECONDS = setting("LOADTEST_SECONDS", 60)  # of flood, after the baseline
@@ -86,6 +89,7 @@ class World:
     guessed: list[str]  # usernames the login flood tries
     reply_to: list[str]  # public ids of posts members reply to
     flag_targets: list[str]
+    pages: list[str]  # what members read
 
 
 def build_world() -> World:
@@ -106,8 +110,10 @@ def build_world() -> World:
         db.session.commit()
         reply_to = _post_ids(BENCH_THREAD_IDS[2])
         flag_targets = _post_ids(BENCH_THREAD_IDS[1])
-        guessed = list(db.session.scalars(select(User.username).where(User.id > 1).limit(40)))
-    return World(database, members, spammers, guessed, reply_to, flag_targets)
+        # Credential stuffing aimed at a few accounts, as a botnet that knows some usernames.
+        guessed = list(db.session.scalars(select(User.username).where(User.id > 1).limit(3)))
+    pages = ["/", f"/s/{BENCH_SPACE}", THREAD_100_PATH]
+    return World(database, members, spammers, guessed, reply_to, flag_targets, pages)
 
 
 def _post_ids(thread_public_id: str) -> list[str]:
@@ -115,7 +121,7 @@ def _post_ids(thread_public_id: str) -> list[str]:
         db.session.scalars(
             select(Post.public_id)
             .join(Thread, Post.thread_id == Thread.id)
-            .where(Thread.public_id == thread_public_id)
+            .where(Thread.public_id == thread_public_id, Post.status == PostStatus.VISIBLE)
             .order_by(Post.id)
         )
     )
@@ -180,6 +186,9 @@ class Record:
     reads: dict[str, list[float]] = field(default_factory=dict)
     errors: Tally = field(default_factory=Tally)
     replies: Tally = field(default_factory=Tally)
+    refusals: list[str] = field(default_factory=list)  # each refused reply: status, message
+    # Per phase, CPUs busy on average: (the server's processes, the load generator).
+    cpu: list[tuple[float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -193,11 +202,10 @@ class Member:
     rng: random.Random
 
     def run(self, phase: list[str], stop: threading.Event, reply_every: float) -> None:
-        pages = ["/", f"/s/{BENCH_SPACE}", THREAD_100_PATH]
         next_reply = time.monotonic() + self.rng.uniform(1, reply_every)
         number = 0
         while not stop.is_set():
-            self._read(self.rng.choice(pages), phase)
+            self._read(self.rng.choice(self.world.pages), phase)
             if time.monotonic() >= next_reply:
                 number += 1
                 self._reply(number, phase)
@@ -223,6 +231,9 @@ class Member:
         self.record.replies.count(answer)
         if 200 <= answer.status < 400:
             self.record.ledger.accept(self.username, body)
+        else:
+            said = re.search(r'role="alert">\s*<p>(.*?)</p>', answer.body, re.DOTALL)
+            self.record.refusals.append(f"{answer.status}: {said[1] if said else '(no message)'}")
 
 
 def reply_pace() -> float:
@@ -235,7 +246,8 @@ def reply_pace() -> float:
 # The run
 
 
-def run(world: World, port: int) -> dict:
+def run(world: World, server: Server) -> tuple["Record", list]:
+    port = server.port
     rng = random.Random(12)  # noqa: S311 (load, nothing secret)
     record, phase, stop = Record(), ["baseline"], threading.Event()
     members = []
@@ -256,26 +268,38 @@ def run(world: World, port: int) -> dict:
         thread.start()
     print(f"Baseline: {len(members)} members read and reply (one reply every {pace:.0f} s+) "
           f"for {BASELINE} s", flush=True)  # fmt: skip
+    marks = [_mark(server)]
     stop.wait(BASELINE)
+    marks.append(_mark(server))
     phase[0] = "flood"
     floods = flood.start(port, world, spammers, record.ledger, stop, ONE_ADDRESS, MARKER)
     print(f"Flood: {len(floods)} kinds of request for {SECONDS} s", flush=True)
     stop.wait(SECONDS)
+    marks.append(_mark(server))
     stop.set()
     for thread in threads + [kind.thread for kind in floods]:
         thread.join(timeout=60)
+    for before, after in itertools.pairwise(marks):
+        elapsed = after[2] - before[2]
+        record.cpu.append(((after[0] - before[0]) / elapsed, (after[1] - before[1]) / elapsed))
     return record, floods
+
+
+def _mark(server: Server) -> tuple[float, float, float]:
+    """CPU seconds so far of the server and of this process, and the time."""
+    return server.cpu_seconds(), time.process_time(), time.monotonic()
 
 
 def report(record: Record, floods: list, stored: dict[str, list[str]], lost, note: str) -> str:
     """The tables of the run, in Markdown."""
     lines = [
-        "| flood request | from | sent | " + " | ".join(OUTCOMES) + " |",
-        "|---|---|" + "---:|" * (len(OUTCOMES) + 1),
+        "| flood request | from | sent | " + " | ".join(OUTCOMES) + " | p50 ms |",
+        "|---|---|" + "---:|" * (len(OUTCOMES) + 2),
     ]
     for kind in floods:
         counts = " | ".join(str(kind.tally.outcomes[name]) for name in OUTCOMES)
-        lines.append(f"| {kind.name} | {kind.source} | {kind.tally.sent} | {counts} |")
+        p50 = 1000 * percentile(kind.tally.seconds, 0.5)
+        lines.append(f"| {kind.name} | {kind.source} | {kind.tally.sent} | {counts} | {p50:.0f} |")
     lines += ["", "| members' pages | requests | p50 ms | p99 ms |", "|---|---:|---:|---:|"]
     for phase, words in (("baseline", "alone"), ("flood", "under the flood")):
         seconds = record.reads.get(phase, [])
@@ -294,8 +318,15 @@ def report(record: Record, floods: list, stored: dict[str, list[str]], lost, not
         _posts_row("members' replies", record.replies.sent, members, accepted, stored, lost),
         _posts_row("flooders' posts", posted, flooders, accepted, stored, lost),
         "",
-        f"Members refused: {record.replies.sent - record.replies.outcomes['2xx/3xx']} replies "
-        f"and {record.errors.sent} page views. Limits counted in {note}.",
+        f"Members refused: {len(record.refusals)} replies and {record.errors.sent} page views."
+        f" Limits counted in {note}.",
+        "",
+        *(
+            f"CPUs busy {words}: the server {server:.2f}, the load generator {own:.2f}."
+            for (server, own), words in zip(record.cpu, ("alone", "under the flood"), strict=False)
+        ),
+        f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.",
+        *(f"- refused reply: {refusal}" for refusal in record.refusals),
     ]
     return "\n".join(lines)
 
@@ -332,7 +363,7 @@ def main() -> int:
             "TRUSTED_PROXIES": "1",  # the generator's X-Forwarded-For is each request's address
         }
         with Server("load", "wsgi:app", env) as server:
-            record, floods = run(world, server.port)
+            record, floods = run(world, server)
     with bench_app(world.database).app_context():
         stored = stored_posts()
     lost = audit(record.ledger.accepted, stored)
