@@ -86,7 +86,7 @@ class World:
     database: Path
     members: list[str]
     spammers: list[str]
-    guessed: list[str]  # usernames the login flood tries
+    guessed: list[str]  # usernames the login flood tries: 3 from many addresses, 3 from one
     reply_to: list[str]  # public ids of posts members reply to
     flag_targets: list[str]
     pages: list[str]  # what members read
@@ -111,7 +111,7 @@ def build_world() -> World:
         reply_to = _post_ids(BENCH_THREAD_IDS[2])
         flag_targets = _post_ids(BENCH_THREAD_IDS[1])
         # Credential stuffing aimed at a few accounts, as a botnet that knows some usernames.
-        guessed = list(db.session.scalars(select(User.username).where(User.id > 1).limit(3)))
+        guessed = list(db.session.scalars(select(User.username).where(User.id > 1).limit(6)))
     pages = ["/", f"/s/{BENCH_SPACE}", THREAD_100_PATH]
     return World(database, members, spammers, guessed, reply_to, flag_targets, pages)
 
