@@ -49,12 +49,12 @@ def start(port, world, spammers: dict[str, Browser], ledger, stop, one_address, 
         launch("search", source, search, Browser(port, address), False, words)
     replier, opener, flagger = world.spammers
     launch(
-        "reply", f"{replier} (new account), {many}", post_replies, spammers[replier], True,
-        replier, world.flag_targets[0], ledger, marker,
+        "reply", f"{replier} (new account), {many}", post_again, spammers[replier], True,
+        replier, f"/p/{world.flag_targets[0]}/reply", "", ledger, marker,
     )  # fmt: skip
     launch(
-        "new thread", f"{opener} (new account), {many}", start_threads, spammers[opener], True,
-        opener, ledger, marker,
+        "new thread", f"{opener} (new account), {many}", post_again, spammers[opener], True,
+        opener, f"/s/{BENCH_SPACE}/new", "Buy now", ledger, marker,
     )  # fmt: skip
     launch("flag", f"{flagger} (new account), {many}", flag_posts, spammers[flagger], False,
            world.flag_targets[1:])  # fmt: skip
@@ -103,37 +103,18 @@ def search(browser: Browser, tally: Tally, stop, rng: random.Random) -> None:
         tally.count(browser.get(f"/search?q={rng.choice(VOCABULARY[:500])}"))
 
 
-def post_replies(browser, tally, stop, username, parent, ledger, marker) -> None:
-    """Spam one post with replies; the audit looks for every one the server accepted."""
-    fields = FormFields(browser.get(f"/p/{parent}/reply").body)
+def post_again(browser, tally, stop, username, path, title, ledger, marker) -> None:
+    """Post through the form at `path` (a reply's, or a new thread's when there is a title) as
+    fast as the server answers; the audit looks for every post it accepted."""
+    fields = FormFields(browser.get(path).body)
     for number in itertools.count(1):
         if stop.is_set():
             return
-        body = f"{marker} {username} spam reply {number}"
-        answer = browser.post(
-            f"/p/{parent}/reply",
-            {"csrf_token": fields.csrf_token, "identity": fields.identity, "body": body},
-        )
-        tally.count(answer)
-        if 200 <= answer.status < 400:
-            ledger.accept(username, body)
-
-
-def start_threads(browser, tally, stop, username, ledger, marker) -> None:
-    fields = FormFields(browser.get(f"/s/{BENCH_SPACE}/new").body)
-    for number in itertools.count(1):
-        if stop.is_set():
-            return
-        body = f"{marker} {username} spam thread {number}"
-        answer = browser.post(
-            f"/s/{BENCH_SPACE}/new",
-            {
-                "csrf_token": fields.csrf_token,
-                "identity": fields.identity,
-                "title": f"Buy now {number}",
-                "body": body,
-            },
-        )
+        body = f"{marker} {username} spam {number}"
+        form = {"csrf_token": fields.csrf_token, "identity": fields.identity, "body": body}
+        if title:
+            form["title"] = f"{title} {number}"
+        answer = browser.post(path, form)
         tally.count(answer)
         if 200 <= answer.status < 400:
             ledger.accept(username, body)

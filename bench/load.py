@@ -83,6 +83,8 @@ def audit(accepted: dict[str, list[str]], stored: dict[str, list[str]]) -> dict[
 
 @dataclass
 class World:
+    """The seeded forum as the load test uses it: who signs in, what they read and post to."""
+
     database: Path
     members: list[str]
     spammers: list[str]
@@ -111,7 +113,9 @@ def build_world() -> World:
         reply_to = _post_ids(BENCH_THREAD_IDS[2])
         flag_targets = _post_ids(BENCH_THREAD_IDS[1])
         # Credential stuffing aimed at a few accounts, as a botnet that knows some usernames.
-        guessed = list(db.session.scalars(select(User.username).where(User.id > 1).limit(6)))
+        guessed = list(
+            db.session.scalars(select(User.username).where(User.id > 1).order_by(User.id).limit(6))
+        )
     pages = ["/", f"/s/{BENCH_SPACE}", THREAD_100_PATH]
     return World(database, members, spammers, guessed, reply_to, flag_targets, pages)
 
