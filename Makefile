@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ format: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-app
 	$(BIN)/python -m pip install --quiet --editable '.[production]'
 	$(BIN)/python -m bench.run
+
+# Floods login, registration, posting, flagging and search past their limits for LOADTEST_SECONDS
+# (60) while members read and reply, on gunicorn with 2 workers sharing a private redis-server
+# (installed from Debian's packages when missing); checks that no accepted post was lost.
+# Not part of `make test` (bench/load.py).
+loadtest: $(VENV)/.installed-app
+	$(BIN)/python -m pip install --quiet --editable '.[production]'
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -83,20 +83,25 @@ class Result:
 
 def ensure_wrk() -> str:
     """Find wrk, installing Debian's package when it is missing."""
-    found = shutil.which("wrk")
+    return ensure_debian_command("wrk", "wrk")
+
+
+def ensure_debian_command(command: str, package: str) -> str:
+    """Find a command, installing the Debian package that has it when it is missing."""
+    found = shutil.which(command)
     if found:
         return found
     if os.geteuid() != 0:
-        raise SystemExit("wrk is missing; install it with: sudo apt-get install wrk")
-    print("Installing wrk from Debian's packages...", flush=True)
+        raise SystemExit(f"{command} is missing; install it with: sudo apt-get install {package}")
+    print(f"Installing {package} from Debian's packages...", flush=True)
     env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "--yes", "--no-install-recommends", "wrk"]
+    install = ["apt-get", "install", "--yes", "--no-install-recommends", package]
     if subprocess.run(install, env=env, check=False).returncode != 0:  # noqa: S603
         subprocess.run(["apt-get", "update"], env=env, check=True)  # noqa: S607
         subprocess.run(install, env=env, check=True)  # noqa: S603
-    found = shutil.which("wrk")
+    found = shutil.which(command)
     if not found:
-        raise SystemExit("wrk is still missing after apt-get install")
+        raise SystemExit(f"{command} is still missing after apt-get install {package}")
     return found
 
 
