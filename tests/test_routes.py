@@ -31,9 +31,9 @@ from weakref import WeakKeyDictionary
 
 import pytest
 from flask import Flask
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, inspect, select, update
 
-from forum import labels
+from forum import labels, storage
 from forum.admin.reveals import ask_reveal
 from forum.events.registrations import register as register_for_event
 from forum.events.services import add_event
@@ -51,6 +51,7 @@ from forum.models import (
     Post,
     QueueItem,
     QueueKind,
+    Resource,
     Role,
     Space,
     ThreadRead,
@@ -827,6 +828,8 @@ class World:
     site: dict = field(default_factory=dict)  # what fills the URLs of no space
     clients: dict[str, Client] = field(default_factory=dict)
     as_built: dict = field(default_factory=dict)
+    saved_rows: dict[str, list[dict]] = field(default_factory=dict)  # all of them, to restore
+    saved_files: dict[str, bytes] = field(default_factory=dict)
 
     def values(self, kind: str | None = None) -> dict:
         return self.site | (self.fills[kind] if kind else {})
@@ -846,15 +849,23 @@ class World:
         return snapshot() != self.as_built
 
     def rebuild(self) -> None:
-        """Empty the database and build the world again, for the tests after one that
-        changed it."""
+        """Put the world back as it was built, for the tests after one that changed it: every
+        row of every table, and the stored files of its resources. Copying them back takes a
+        fraction of the time that building the world through the services again would."""
+        people = {name: inspect(person).identity[0] for name, person in self.people.items()}
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
+            for table in db.metadata.sorted_tables:
+                if rows := self.saved_rows[table.name]:
+                    connection.execute(table.insert(), rows)
+        for key, data in self.saved_files.items():
+            storage.storage().save(key, data)
         current_limiter().reset()
-        self.people, self.fills, self.site, self.clients = {}, {}, {}, {}
-        populate(self)
+        self.clients = {}
+        self.people = {name: db.session.get(User, id) for name, id in people.items()}
+        assert not self.has_changed(), "the world was not put back as it was built"
 
 
 def who(role: str, kind: str | None) -> str:
@@ -907,6 +918,18 @@ def populate(route_world: World) -> None:
     ).id
     db.session.commit()
     route_world.as_built = snapshot()
+    with db.engine.connect() as connection:
+        route_world.saved_rows = {
+            table.name: [
+                dict(row)
+                for row in connection.execute(
+                    select(table).order_by(*table.primary_key.columns)
+                ).mappings()
+            ]
+            for table in db.metadata.sorted_tables
+        }
+    keys = db.session.scalars(select(Resource.file_key).where(Resource.file_key.is_not(None)))
+    route_world.saved_files = {key: storage.storage().read(key) for key in keys}
 
 
 def hidden_space():
