@@ -55,7 +55,10 @@ def run(app, *args):
 
 
 class Writer(threading.Thread):
-    """Replies, committing each, until told to stop: the app serving while it is backed up."""
+    """Replies, committing each, until told to stop (or after LIMIT replies): the app serving
+    while it is backed up."""
+
+    LIMIT = 300  # ten times what this small database takes to copy (about 25 replies)
 
     def __init__(self, app, author_id: int, parent_id: int):
         super().__init__(daemon=True)
@@ -69,7 +72,7 @@ class Writer(threading.Thread):
             with self.app.app_context():
                 author = db.session.get(User, self.author_id)
                 parent = db.session.get(Post, self.parent_id)
-                while not self.stop.is_set():
+                while not self.stop.is_set() and len(self.written) < self.LIMIT:
                     self.written.append(reply(author, parent, body=f"More {WORD}.").public_id)
         except BaseException as error:  # reported by the test, not lost in the thread
             self.error = error
@@ -109,12 +112,15 @@ def test_a_backup_made_while_posts_are_written_holds_every_post_committed_before
     # One page per step: many steps, with writes landing between them.
     result = run(serving, "backup", str(target), "--pages-per-step", "1", "--pause", "0.002")
     written_during = len(writer.written) - written_before
+    # A backup that started again after every write would only end once the writes did.
+    finished_while_writing = writer.is_alive()
     writer.stop.set()
     writer.join(10)
     assert writer.error is None, writer.error
     assert result.exit_code == 0, result.output
     assert f"to {target}" in result.output
     assert written_during > 0, "no post was written while the backup ran"
+    assert finished_while_writing, "the backup waited for the writes to stop"
 
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert [path.name for path in target.parent.iterdir()] == ["backup.sqlite3"]  # no leftovers
