@@ -48,8 +48,9 @@ SPACES = setting("BENCH_SPACES", 20)
 THREADS = setting("BENCH_THREADS", 2_000)
 POSTS = setting("BENCH_POSTS", 100_000)
 REUSE = os.environ.get("BENCH_REUSE", "") == "1"  # keep the database of the last run
-# A PostgreSQL database (emptied and seeded like the SQLite one) to time searches on as well.
-POSTGRES_URL = os.environ.get("BENCH_DATABASE_URL", "")
+# A PostgreSQL database to seed (it is emptied first) and serve the pages and searches from,
+# instead of the SQLite file.
+POSTGRES_URL = os.environ.get("BENCH_DATABASE_URL", "") or None
 
 # (page, viewer): (what is compared, the bound). Shares are of the ceiling's requests/s.
 TARGETS = {
@@ -401,11 +402,12 @@ def main() -> int:
     wrk_path = ensure_wrk()
     ensure_gunicorn()
     database = WORK / "bench.sqlite3"
-    if REUSE and database.exists():
-        dataset = Dataset(database, f"/s/{BENCH_SPACE}", THREAD_100_PATH, THREAD_1000_PATH)
-        print(f"Reusing {database}")
+    if REUSE and (POSTGRES_URL or database.exists()):
+        paths = (f"/s/{BENCH_SPACE}", THREAD_100_PATH, THREAD_1000_PATH)
+        dataset = Dataset(database, *paths, postgres_url=POSTGRES_URL)
+        print(f"Reusing {'the PostgreSQL database' if POSTGRES_URL else database}")
     else:
-        dataset = seed(database, spaces=SPACES, threads=THREADS, posts=POSTS)
+        dataset = seed(database, spaces=SPACES, threads=THREADS, posts=POSTS, url=POSTGRES_URL)
 
     print(
         f"Loading each page for {DURATION} s after {WARMUP} s of warm-up, and the ceiling for "
@@ -414,7 +416,7 @@ def main() -> int:
         flush=True,
     )
     env = {
-        "DATABASE_URL": f"sqlite:///{dataset.database}",
+        "DATABASE_URL": dataset.url,
         "SECRET_KEY": SECRET_KEY,
         "RATELIMIT_ENABLED": "false",
     }
@@ -449,10 +451,8 @@ def main() -> int:
 
     passed = judge(results)
     rendering, rendering_passed = markup.report()
-    if POSTGRES_URL and not REUSE:
-        seed(database, spaces=SPACES, threads=THREADS, posts=POSTS, url=POSTGRES_URL)
     print("Timing searches...", flush=True)
-    searching, searching_passed, search_rows = search.report(dataset.database, POSTGRES_URL)
+    searching, searching_passed, search_rows = search.report(dataset.target)
     notifying, notifying_passed = notify.report()
     passed = passed and rendering_passed and searching_passed and notifying_passed
     report = (

@@ -1,5 +1,5 @@
 """The search benchmark: how long searches take over the seeded dataset, for a visitor and a
-member, on SQLite and (when BENCH_DATABASE_URL names one) PostgreSQL.
+member, on the SQLite file or (when BENCH_DATABASE_URL names one) PostgreSQL.
 
 Each case runs the search use case itself, in this process (its three statements: the spaces
 of the filter, the bounded count, the ranked page with snippets), `BENCH_SEARCH_ROUNDS` times
@@ -93,16 +93,15 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def report(sqlite_database, postgres_url: str | None) -> tuple[str, bool, list[dict]]:
-    """The search table for SQLite and, when given, PostgreSQL; and whether every case passed."""
-    rows = measure(sqlite_database, "SQLite")
-    if postgres_url:
-        rows += measure(postgres_url, "PostgreSQL")
+def report(database) -> tuple[str, bool, list[dict]]:
+    """The search table for the database (a SQLite path or a PostgreSQL URL), and whether every
+    case passed."""
+    rows = measure(database, "PostgreSQL" if isinstance(database, str) else "SQLite")
     return table(rows), all(row["verdict"] == "PASS" for row in rows), rows
 
 
 if __name__ == "__main__":
     from bench.run import WORK
 
-    text, _passed, _rows = report(WORK / "bench.sqlite3", os.environ.get("BENCH_DATABASE_URL"))
+    text, _passed, _rows = report(os.environ.get("BENCH_DATABASE_URL") or WORK / "bench.sqlite3")
     print(text)

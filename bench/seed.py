@@ -7,8 +7,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import event, insert
+from sqlalchemy import event, func, insert, select, update
 
+from bench.bulk import bulk_load
+from bench.threads import (  # noqa: F401 (VOCABULARY: bench.search reads it from here)
+    BATCH,
+    BENCH_THREAD_IDS,
+    TITLES,
+    VOCABULARY,
+    Shape,
+    load_threads,
+    thread_sizes,
+)
 from forum import create_app, identity, markup
 from forum import labels as forum_labels
 from forum.accounts import services as accounts
@@ -20,68 +30,18 @@ from forum.models import (
     MembershipStatus,
     Persona,
     PersonaKind,
-    Post,
-    PostStatus,
     Role,
     Space,
     Thread,
     User,
     Visibility,
 )
-from forum.models.post import new_public_id, path_segment
 
 MEMBER_USERNAME = "bench_member"
 MEMBER_PASSWORD = "quiet lantern orchard 1987"  # noqa: S105 (a throwaway benchmark account)
 BENCH_SPACE = "space-01"  # public, open, name or pseudonym: the space page the bench loads
-# The public ids of the 1,000- and the 100-post threads, fixed so a reused database finds them.
-BENCH_THREAD_IDS = {1: "benchthreada", 2: "benchthreadb"}
 THREAD_1000_PATH = f"/s/{BENCH_SPACE}/t/{BENCH_THREAD_IDS[1]}"
 THREAD_100_PATH = f"/s/{BENCH_SPACE}/t/{BENCH_THREAD_IDS[2]}"
-BATCH = 20_000
-# Replies beyond this fraction of a thread start a new top-level reply (a Reddit-like shape).
-TOP_LEVEL_SHARE = 0.12
-MAX_DEPTH = 40
-
-BODIES = [
-    "I have been thinking about this for a while. **It matters** that we can talk about it.",
-    "Thank you for saying this. It took courage.\n\nI felt the same when it happened to us.",
-    "A few things helped me:\n\n1. Talking to someone I trust\n2. Writing it down\n"
-    "3. Taking a break from the news",
-    "> What do we tell the children?\n\nThe truth, in words they can carry. There is a good "
-    "guide at https://example.org/guide about this.",
-    "I disagree, and I want to say why without shouting. The report says ~~one thing~~ another.",
-    "Short reply: yes.",
-    "| Where | When |\n|---|---|\n| Community centre | Tuesday 7pm |\n| Library | Friday 6pm |",
-    "As a youth worker I see this *every week*. The `safeguarding` lead is the first call.",
-]
-TITLES = [
-    "How do we talk about this with our neighbours?",
-    "What helped you after the incident?",
-    "Questions for the police liaison",
-    "Resources for parents",
-    "Is anyone else worried about the new policy?",
-    "Meeting notes and next steps",
-    "Hard conversation: where do we draw the line?",
-    "Research findings, plainly explained",
-]
-
-
-# Words appended to every post, drawn by Zipf's law as words are in real text, so that search
-# has common and rare words to find (bench/search.py): VOCABULARY[0] is in most posts, the last
-# word in a few dozen. Drawn by a generator of their own, so the threads' shapes do not change.
-SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "zu", "be", "da", "fe", "go", "hu"]
-VOCABULARY_SIZE = 3_000
-WORDS_PER_POST = 8
-
-
-def vocabulary(rng: random.Random) -> list[str]:
-    words: dict[str, None] = {}
-    while len(words) < VOCABULARY_SIZE:
-        words["".join(rng.choices(SYLLABLES, k=rng.choice((3, 4))))] = None
-    return list(words)
-
-
-VOCABULARY = vocabulary(random.Random(7))  # noqa: S311 (test data, nothing secret)
 
 
 @dataclass(frozen=True)
@@ -94,6 +54,16 @@ class Dataset:
     thread_1000_path: str
     username: str = MEMBER_USERNAME
     password: str = MEMBER_PASSWORD
+    postgres_url: str | None = None  # when set, the data is there, not in `database`
+
+    @property
+    def target(self) -> Path | str:
+        """What `bench_app` is given: the SQLite file, or the PostgreSQL database's URL."""
+        return self.postgres_url or self.database
+
+    @property
+    def url(self) -> str:
+        return self.postgres_url or f"sqlite:///{self.database}"
 
 
 def _writes_without_waiting_for_the_disk(dbapi_connection, _record) -> None:
@@ -110,42 +80,6 @@ def bench_app(database: Path | str):
             "RATELIMIT_ENABLED": False,
         }
     )
-
-
-def tree(replies: int, rng: random.Random):
-    """For each reply, the index of its parent among the thread's posts so far (0: the first)."""
-    branch = [0]  # the latest post's ancestors and itself
-    for number in range(replies):
-        if number == 0 or rng.random() < TOP_LEVEL_SHARE:
-            parent = 0
-        elif len(branch) > MAX_DEPTH:
-            parent = rng.choice(branch[: MAX_DEPTH // 2])
-        elif rng.random() < 0.6:
-            parent = branch[-1]  # one level deeper
-        else:
-            parent = rng.choice(branch)  # a side branch
-        branch = [*branch[: branch.index(parent) + 1], number + 1]
-        yield parent
-
-
-def thread_sizes(threads: int, posts: int, fixed: list[int], rng: random.Random) -> list[int]:
-    """Posts per thread: the fixed sizes first, the rest spread randomly to make up `posts`."""
-    others = threads - len(fixed)
-    left = posts - sum(fixed)
-    if others < 1 or left < others:
-        raise SystemExit(f"cannot spread {posts} posts over {threads} threads")
-    mean = left / others
-    sizes = [max(1, round(rng.uniform(0.2, 1.8) * mean)) for _ in range(others)]
-    difference = left - sum(sizes)
-    step = 1 if difference > 0 else -1
-    for _ in range(abs(difference) * 4):  # bounded: each pass moves one post
-        if difference == 0:
-            break
-        index = rng.randrange(others)
-        if sizes[index] + step >= 1:
-            sizes[index] += step
-            difference -= step
-    return fixed + sizes
 
 
 def seed(
@@ -282,83 +216,31 @@ def seed(
 
         # Threads: the 1,000- and 100-post threads are in the bench space.
         sizes = thread_sizes(threads, posts, [1_000, 100], rng)
-        html = [markup.render(body) for body in BODIES]
-        thread_rows, post_rows = [], []
-        next_post = 1
-        last_activity = {space["id"]: now - timedelta(days=365) for space in space_rows}
-        for number, size in enumerate(sizes, 1):
-            space_id = 1 if number <= 2 else (number % spaces) + 1
-            space_voices = voices[space_id]
-            created = now - timedelta(minutes=rng.randrange(60, 60 * 24 * 120))
-            when = created
-            paths: list[tuple[int, str, int]] = []  # (id, path, depth) of this thread's posts
-            for index, parent in enumerate([None, *tree(size - 1, rng)]):
-                post_id = next_post
-                next_post += 1
-                if index and rng.random() < 0.08 and member_voices.get(space_id):
-                    persona_id = rng.choice(member_voices[space_id])
-                else:
-                    persona_id = rng.choice(space_voices)[0]
-                if parent is None:
-                    parent_id, path, depth = None, path_segment(post_id), 0
-                else:
-                    parent_id, parent_path, parent_depth = paths[parent]
-                    path, depth = parent_path + path_segment(post_id), parent_depth + 1
-                paths.append((post_id, path, depth))
-                body = rng.randrange(len(BODIES))
-                words = " ".join(words_rng.choices(VOCABULARY, weights, k=WORDS_PER_POST))
-                status = PostStatus.DELETED if index and rng.random() < 0.01 else PostStatus.VISIBLE
-                post_rows.append(
-                    {
-                        "id": post_id,
-                        "public_id": new_public_id(),
-                        "thread_id": number,
-                        "space_id": space_id,
-                        "parent_id": parent_id,
-                        "persona_id": persona_id,
-                        "path": path,
-                        "depth": depth,
-                        "body_source": f"{BODIES[body]}\n\n{words}",
-                        "body_html": f"{html[body]}<p>{words}</p>\n",
-                        "render_version": markup.RENDER_VERSION,
-                        "status": status,
-                        "created_at": when,
-                        "edited_at": when + timedelta(minutes=5) if rng.random() < 0.02 else None,
-                    }
-                )
-                when = min(now, when + timedelta(seconds=rng.randrange(30, 3_600)))
-            first_persona = post_rows[-size]["persona_id"]
-            thread_rows.append(
-                {
-                    "id": number,
-                    "public_id": BENCH_THREAD_IDS.get(number) or new_public_id(),
-                    "space_id": space_id,
-                    "persona_id": first_persona,
-                    "title": f"{TITLES[number % len(TITLES)]} (#{number})",
-                    "content_warning": "Mentions violence" if number % 13 == 5 else None,
-                    "pinned": number % 97 == 3,
-                    "locked": number % 89 == 7,
-                    "status": PostStatus.VISIBLE,
-                    "created_at": created,
-                    "last_activity_at": when,
-                    "reply_count": size - 1,
-                }
-            )
-            last_activity[space_id] = max(last_activity[space_id], when)
-        for space in space_rows:
-            space["last_activity_at"] = last_activity[space["id"]]
-
+        shape = Shape(spaces, voices, member_voices, now, rng, words_rng, weights)
         with db.engine.begin() as connection:
             for model, rows in (
                 (User, user_rows),
                 (Space, space_rows),
                 (Membership, membership_rows),
                 (Persona, persona_rows),
-                (Thread, thread_rows),
-                (Post, post_rows),
             ):
                 for start in range(0, len(rows), BATCH):
                     connection.execute(insert(model.__table__), rows[start : start + BATCH])
+            with bulk_load(connection):
+                post_count = load_threads(connection, sizes, shape)
+                loaded = time.monotonic()
+            indexed = time.monotonic()
+            # A space's last activity is its latest thread's (a year ago when it has none).
+            connection.execute(
+                update(Space.__table__).values(
+                    last_activity_at=func.coalesce(
+                        select(func.max(Thread.last_activity_at))
+                        .where(Thread.space_id == Space.id)
+                        .scalar_subquery(),
+                        now - timedelta(days=365),
+                    )
+                )
+            )
         raw = db.engine.raw_connection()
         if url is None:
             # Outside any transaction, where SQLite allows it: fold the WAL into the file.
@@ -372,12 +254,15 @@ def seed(
 
     where = "PostgreSQL" if url else database.name
     print(
-        f"Seeded {where}: {spaces} spaces, {threads:,} threads, {len(post_rows):,} posts, "
-        f"{users} users, {len(persona_rows):,} personas in {time.monotonic() - started:.1f} s"
+        f"Seeded {where}: {spaces} spaces, {threads:,} threads, {post_count:,} posts, "
+        f"{users} users, {len(persona_rows):,} personas in {time.monotonic() - started:.1f} s "
+        f"(rows {loaded - started:.0f} s, indexes and search documents {indexed - loaded:.0f} s, "
+        f"commit and statistics {time.monotonic() - indexed:.0f} s)"
     )
     return Dataset(
         database=database,
         space_path=f"/s/{BENCH_SPACE}",
         thread_100_path=THREAD_100_PATH,
         thread_1000_path=THREAD_1000_PATH,
+        postgres_url=url,
     )

@@ -1,4 +1,4 @@
-"""Command line for operators and scripts: `flask --app wsgi users …`, `spaces …`, `seed-demo`."""
+"""Command line for operators and scripts: `users …`, `spaces …`, `seed-demo`, `backup`."""
 
 import sys
 
@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from forum import demo, labels, policy
 from forum.accounts import services
 from forum.admin import services as admin_services
+from forum.backup import backup_command
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.models import (
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(labels_cli)
     app.cli.add_command(spaces_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(backup_command)
 
 
 def _choice(enum) -> click.Choice:
