@@ -11,11 +11,12 @@ access_log_format = "%(m)s %(U)s %(s)s %(B)s %(M)sms"
 
 
 def post_worker_init(worker) -> None:
-    """Warn, once at start-up, when several workers would each count rate limits alone."""
-    if worker.age != 1:  # the first worker speaks for them all; later ones would repeat it
-        return
-    from forum.workers import warn_if_limits_are_per_process
-
+    """Warn, once at start-up, when several workers would each count rate limits alone; then
+    say the worker is ready (tests and operators wait for every worker's line)."""
     app = worker.wsgi
-    if hasattr(app, "config"):
+    # The first worker speaks for them all; the others, and later restarts, would repeat it.
+    if worker.age == 1 and hasattr(app, "config"):
+        from forum.workers import warn_if_limits_are_per_process
+
         warn_if_limits_are_per_process(app, worker.cfg.workers)
+    worker.log.info("Worker ready (pid: %s)", worker.pid)

@@ -18,6 +18,8 @@ class Config:
     DATABASE_URL: str = ""
     # flask-limiter storage: memory:// for one process, redis://host:port/db for several.
     RATELIMIT_STORAGE_URI: str = "memory://"
+    # Prefix of the counters' keys in Redis: sites sharing one Redis each need their own.
+    RATELIMIT_REDIS_PREFIX: str = "LIMITS"
     # Turns every rate limit off; for benchmarks and load tests only.
     RATELIMIT_ENABLED: bool = True
     # Sign-in attempts (and recovery-code attempts) per client address and per username.

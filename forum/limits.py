@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
         key_prefix="safe-spaces",
         application_limits=[_default_budget],
         default_limits_exempt_when=lambda: True,
-        storage_options=_storage_options(app.config["RATELIMIT_STORAGE_URI"]),
+        storage_options=_storage_options(app.config),
     )
     limiter.init_app(app)
     # flask-limiter says when Redis stops answering and it counts in memory, to a NullHandler:
@@ -55,12 +55,16 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(RateLimitExceeded, _rate_limited_page)
 
 
-def _storage_options(uri: str) -> dict:
+def _storage_options(config) -> dict:
+    if not config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        return {}
     # A Redis that stops answering must not hold every request: give up within a second, and
     # flask-limiter falls back to counting in memory (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED).
-    if uri.startswith("redis"):
-        return {"socket_timeout": 1, "socket_connect_timeout": 1}
-    return {}
+    return {
+        "socket_timeout": 1,
+        "socket_connect_timeout": 1,
+        "key_prefix": config["RATELIMIT_REDIS_PREFIX"],
+    }
 
 
 def current_limiter() -> Limiter:
