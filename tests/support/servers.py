@@ -107,9 +107,8 @@ class Gunicorn:
                 start_new_session=True,
             )  # fmt: skip
         try:
-            wait_until(
-                lambda: _answers_200(self.base + "/healthz"), "gunicorn", self.process, self.log
-            )
+            # Every worker, not just the first: a test may need both to answer.
+            wait_until(self._all_workers_ready, "gunicorn", self.process, self.log)
         except BaseException:
             self.stop()
             raise
