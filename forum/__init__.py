@@ -21,6 +21,7 @@ from forum import (
     extensions,
     header_counts,
     headers,
+    health,
     home,
     inputs,
     limits,
@@ -28,6 +29,7 @@ from forum import (
     notifications,
     policy,
     profiles,
+    request_log,
     resources,
     search,
     spaces,
@@ -48,6 +50,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     _configure(app, overrides or {})
 
+    # First, so its clock starts before any other hook and its line sees the final response.
+    request_log.init_app(app)
     extensions.init_app(app)
     converters.init_app(app)
     inputs.init_app(app)
@@ -60,6 +64,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     times.init_app(app)
     storage.init_app(app)
 
+    health.init_app(app)
     about.init_app(app)
     accounts.init_app(app)
     erasure.init_app(app)

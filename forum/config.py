@@ -18,6 +18,8 @@ class Config:
     DATABASE_URL: str = ""
     # flask-limiter storage: memory:// for one process, redis://host:port/db for several.
     RATELIMIT_STORAGE_URI: str = "memory://"
+    # Prefix of the counters' keys in Redis: sites sharing one Redis each need their own.
+    RATELIMIT_REDIS_PREFIX: str = "LIMITS"
     # Turns every rate limit off; for benchmarks and load tests only.
     RATELIMIT_ENABLED: bool = True
     # Sign-in attempts (and recovery-code attempts) per client address and per username.
@@ -84,6 +86,10 @@ class Config:
     MAIL_FROM: str = ""
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
     TRUSTED_PROXIES: int = 0
+    # One JSON line per request on standard error (method, path, status, duration, pid).
+    LOG_REQUESTS: bool = True
+    # Add the client's address to each request's line; off, no log of the app holds one.
+    LOG_CLIENT_ADDRESS: bool = False
     # Largest request body accepted, in bytes.
     MAX_CONTENT_LENGTH: int = 1024 * 1024
     # Where uploaded files are kept: local (a folder on this machine) or s3 (a bucket of an
@@ -116,6 +122,9 @@ class Config:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: no lost drafts
     RATELIMIT_HEADERS_ENABLED = False  # a limited request gets Retry-After from errors.py
+    # When Redis stops answering, each worker counts in its own memory until it answers again:
+    # limits loosen by the number of workers, but hold, and pages are served.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
 
 def environment_settings() -> dict:

@@ -1,10 +1,12 @@
 """Rate-limit policies: who may do how much, keyed by account when signed in, else by address."""
 
+import logging
 import math
 import time
 from dataclasses import dataclass
 
 from flask import Flask, current_app, request
+from flask.logging import default_handler
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_login import current_user
 from limits import RateLimitItem, parse
@@ -40,11 +42,29 @@ def init_app(app: Flask) -> None:
         key_prefix="safe-spaces",
         application_limits=[_default_budget],
         default_limits_exempt_when=lambda: True,
+        storage_options=_storage_options(app.config),
     )
     limiter.init_app(app)
+    # flask-limiter says when Redis stops answering and it counts in memory, to a NullHandler:
+    # the operator should read it in the server's log.
+    limiter_log = logging.getLogger("flask-limiter")
+    if default_handler not in limiter_log.handlers:
+        limiter_log.addHandler(default_handler)
     limiter.request_filter(lambda: request.endpoint == "static")
     app.extensions["safe_spaces.limiter"] = limiter
     app.register_error_handler(RateLimitExceeded, _rate_limited_page)
+
+
+def _storage_options(config) -> dict:
+    if not config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        return {}
+    # A Redis that stops answering must not hold every request: give up within a second, and
+    # flask-limiter falls back to counting in memory (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED).
+    return {
+        "socket_timeout": 1,
+        "socket_connect_timeout": 1,
+        "key_prefix": config["RATELIMIT_REDIS_PREFIX"],
+    }
 
 
 def current_limiter() -> Limiter:

@@ -268,6 +268,8 @@ ROUTES: dict[str, Route] = {
     "search.search": Route("/search", GET, A.ANYONE),
     "about.about": Route("/about", GET, A.ANYONE),
     "about.privacy": Route("/privacy", GET, A.ANYONE),
+    "health.healthz": Route("/healthz", GET, A.ANYONE),
+    "health.readyz": Route("/readyz", GET, A.ANYONE),
     "accounts.register": Route(
         "/register",
         GET_POST,

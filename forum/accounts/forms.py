@@ -34,6 +34,13 @@ class RegisterForm(Form):
         validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
         description="Only for notices you ask for. You can join without one.",
     )
+    # The honeypot: hidden from people (templates/accounts/register.html), filled by naive bots
+    # that fill every field. Its name is one such bots know; the label tells anyone who meets it.
+    website = StringField("Leave this field empty", validators=[Length(max=200)])
+
+    def is_from_a_bot(self) -> bool:
+        """Whether the field no person sees was filled in."""
+        return bool((self.website.data or "").strip())
 
 
 class LoginForm(Form):

@@ -56,6 +56,12 @@ def _rate_limited(template: str, error: limits.RateLimited, hint: str = "", **co
     return body, error.status, error.headers
 
 
+BOT_REFUSAL = (
+    "This registration was refused because the field marked “Leave this field empty” was "
+    "filled in. If you are a person, empty it and try again."
+)
+
+
 def _signed_in(user, target: str):
     """Redirect a browser that just proved it holds the account, with its device cookie."""
     return devices.remember_device(redirect(target), user.username)
@@ -73,6 +79,11 @@ def register():
             # one: many people behind one address may mistype without locking each other out.
             limits.REGISTER_ADDRESS.check(address)
             limits.REGISTER_ATTEMPTS.check(address)
+            if form.is_from_a_bot():
+                # Spent like an account made, so a bot runs out of the small budget at once.
+                limits.REGISTER_ADDRESS.spend(address)
+                form.form_errors.append(BOT_REFUSAL)
+                return render_template("accounts/register.html", form=form)
             account = services.register_user(
                 form.username.data, form.password.data, email=form.email.data
             )

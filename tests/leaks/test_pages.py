@@ -136,6 +136,8 @@ PAGES = {
         status=_not_staff(moderator=403, owner=403),
         lists_accounts=True,
     ),
+    "health check": Page(lambda ids: "/healthz", "health"),
+    "readiness check": Page(lambda ids: "/readyz", "health"),
 }
 
 # Where seeing the author's name or id is the page's purpose: profiles, the roster by
