@@ -171,6 +171,7 @@ def recent_threads(viewer: User, limit: int = 10) -> list[ThreadSummary]:
     return summaries
 
 
+@cache
 def new_threads_column():
     """For a statement over spaces: how many threads of each have posts new to the signed-in
     viewer (listed threads, as the space's page lists them), for a space they are a member of;
