@@ -251,10 +251,13 @@ def _count_statement(signed_in: bool):
 
 def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[PostView]:
     """Nest rows (ordered by path) under their parents."""
+    viewer = policy.unwrapped(viewer)  # asked once per post: no proxy look-up each time
     views: dict[int, PostView] = {}
     roots = []
     # The rule reads only the post's space, the same for every row of the page: asked once.
     can_moderate = bool(rows) and policy.can(viewer, Action.MODERATE_POST, rows[0])
+    # Reporting another's post reads the space and the post's status: asked once per status.
+    can_flag: dict[PostStatus, bool] = {}
     for row in rows:
         parent = views.get(row.parent_id)
         if parent is None and row.depth != root_depth:
@@ -283,7 +286,9 @@ def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[Po
                 view.can_edit = policy.can(viewer, Action.EDIT_POST, row)
                 view.can_delete = policy.can(viewer, Action.DELETE_POST, row)
             elif row.shows_body and viewer.is_authenticated:
-                view.can_flag = policy.can(viewer, Action.FLAG_POST, row)
+                if row.status not in can_flag:
+                    can_flag[row.status] = policy.can(viewer, Action.FLAG_POST, row)
+                view.can_flag = can_flag[row.status]
         views[row.id] = view
         if parent is None:
             roots.append(view)
