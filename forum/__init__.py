@@ -36,6 +36,7 @@ from forum import (
     storage,
     threads,
     times,
+    url_patterns,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     policy.init_app(app)
     header_counts.init_app(app)
     times.init_app(app)
+    url_patterns.init_app(app)
     storage.init_app(app)
 
     health.init_app(app)

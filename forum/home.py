@@ -4,7 +4,7 @@ from flask import Blueprint, Flask, render_template
 from flask_login import current_user
 
 from forum.spaces.queries import visible_spaces
-from forum.threads.queries import recent_threads
+from forum.threads.queries import NEWS_SHOWN_UP_TO, recent_threads
 
 bp = Blueprint("home", __name__)
 
@@ -22,4 +22,5 @@ def index():
         your_spaces=[entry for entry in entries if entry.new_threads is not None],
         entries=entries,
         recent=recent_threads(current_user),
+        news_shown_up_to=NEWS_SHOWN_UP_TO,
     )

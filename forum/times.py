@@ -10,17 +10,21 @@ from datetime import datetime
 from flask import Flask
 from markupsafe import Markup
 
-_TIME = Markup('<time datetime="{}">{}</time>')
+
+def _time(machine: str, shown: str) -> Markup:
+    # Both strings are a formatted date (digits, a month's name, "-", ":", ","): nothing to
+    # escape, so no Markup.format, which costs more than the rest of a post's line on a page.
+    return Markup(f'<time datetime="{machine}">{shown}</time>')  # noqa: S704
 
 
 def to_the_minute(value: datetime) -> Markup:
     """A `<time>` element for the moment, shown and machine-readable to the minute."""
-    return _TIME.format(value.isoformat(timespec="minutes"), value.strftime("%d %b %Y, %H:%M"))
+    return _time(value.isoformat(timespec="minutes"), value.strftime("%d %b %Y, %H:%M"))
 
 
 def to_the_day(value: datetime) -> Markup:
     """A `<time>` element for the day alone: for join and creation dates, and closed spaces."""
-    return _TIME.format(value.date().isoformat(), value.strftime("%d %b %Y"))
+    return _time(value.date().isoformat(), value.strftime("%d %b %Y"))
 
 
 def init_app(app: Flask) -> None:

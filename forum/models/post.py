@@ -93,7 +93,11 @@ class Thread(db.Model):
 
 class Post(db.Model):
     __tablename__ = "posts"
-    __table_args__ = (Index("ix_posts_thread_path", "thread_id", "path"),)
+    __table_args__ = (
+        Index("ix_posts_thread_path", "thread_id", "path"),
+        # What is new to a member: a thread's posts after a moment, counted from the index alone.
+        Index("ix_posts_thread_news", "thread_id", "created_at", "status", "persona_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = public_id_column()

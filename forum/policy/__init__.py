@@ -50,6 +50,7 @@ from forum.policy.viewer import (
     has_pseudonym_in,
     membership_of,
     memberships_of,
+    own_handle,
     registration_status,
     unwrapped,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "member_spaces_condition",
     "membership_of",
     "memberships_of",
+    "own_handle",
     "readable_spaces_clause",
     "readable_spaces_condition",
     "readers_condition",

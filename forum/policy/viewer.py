@@ -43,9 +43,9 @@ class ViewerContext:
         return self._in_space[space_id]
 
     @cached_property
-    def _personas(self) -> list[tuple[int, int, PersonaKind]]:
+    def _personas(self) -> list[tuple[int, int, PersonaKind, str]]:
         return db.session.execute(
-            select(Persona.id, Persona.space_id, Persona.kind).where(
+            select(Persona.id, Persona.space_id, Persona.kind, Persona.handle).where(
                 Persona.user_id == self.user_id
             )
         ).all()
@@ -53,12 +53,19 @@ class ViewerContext:
     @cached_property
     def persona_spaces(self) -> dict[int, int]:
         """The space of each of the viewer's own personas, by persona id."""
-        return {persona_id: space_id for persona_id, space_id, _ in self._personas}
+        return {persona_id: space_id for persona_id, space_id, _, _ in self._personas}
 
     @cached_property
     def pseudonym_spaces(self) -> set[int]:
         """The spaces where the viewer has a pseudonym."""
-        return {space_id for _, space_id, kind in self._personas if kind == PersonaKind.PSEUDONYM}
+        return {
+            space_id for _, space_id, kind, _ in self._personas if kind == PersonaKind.PSEUDONYM
+        }
+
+    @cached_property
+    def handles(self) -> dict[tuple[int, PersonaKind], str]:
+        """The handle of each of the viewer's own personas, by space id and kind."""
+        return {(space_id, kind): handle for _, space_id, kind, handle in self._personas}
 
     @cached_property
     def registrations(self) -> dict[int, str]:
@@ -118,6 +125,13 @@ def has_pseudonym_in(viewer: User, space: Space) -> bool:
     """Whether the viewer has a pseudonym in the space: pages of it may show it as theirs."""
     context = context_of(viewer)
     return context is not None and space.id in context.pseudonym_spaces
+
+
+def own_handle(viewer: User, space: Space, kind: PersonaKind) -> str | None:
+    """The handle of the viewer's own persona of this kind in the space, or None (for the
+    posting forms' "Post as" choices, from the personas read once a request)."""
+    context = context_of(viewer)
+    return None if context is None else context.handles.get((space.id, kind))
 
 
 def registration_status(viewer: User, event_id: int) -> str | None:

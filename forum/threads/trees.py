@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, cached_property
 
-from flask import url_for
 from sqlalchemy import Boolean, and_, bindparam, case, func, literal, select
 from sqlalchemy.orm import aliased
 
@@ -23,6 +22,7 @@ from forum.pagination import Page
 from forum.policy import Action
 from forum.policy import posts as post_rule
 from forum.threads import reading
+from forum.url_patterns import url_pattern
 
 # A page reads at most this many replies, in depth-first order, whatever the shape of the tree
 # (5,000 replies to one post, a chain as deep as replies go, 5,000 top-level replies). It also
@@ -104,30 +104,21 @@ class PostTree(list):
 
 
 class PostLinks:
-    """The links every post of a page carries, made with one url_for() each per page.
-
-    url_for() costs more than the rest of a post's markup, so each link is built once with a
-    marker id, and each post's link is that URL with the post's id in the marker's place.
-    """
-
-    _MARK = "markmarkmark"  # a well-formed public id; the last one in a URL is the post's
+    """The links every post of a page carries, made with one url_for() each per page
+    (forum/url_patterns.py): each is a function of the post's public id."""
 
     def __init__(self, slug: str, thread_public_id: str):
-        self.permalink = self._pattern("threads.permalink")
-        self.reply = self._pattern("threads.reply")
-        self.edit = self._pattern("threads.edit")
-        self.delete = self._pattern("threads.delete")
-        self.revisions = self._pattern("threads.revisions")
-        self.flag = self._pattern("moderation.flag_post")
-        self.moderate = self._pattern("moderation.moderate_post")
-        self.branch = self._pattern("threads.branch", slug=slug, thread_public_id=thread_public_id)
-
-    @classmethod
-    def _pattern(cls, endpoint: str, **values):
-        url = url_for(endpoint, post_public_id=cls._MARK, **values)
-        head, mark, tail = url.rpartition(cls._MARK)
-        assert mark, f"{endpoint} has no post id in its URL"
-        return f"{head}{{}}{tail}".format
+        post = "post_public_id"
+        self.permalink = url_pattern("threads.permalink", post)
+        self.reply = url_pattern("threads.reply", post)
+        self.edit = url_pattern("threads.edit", post)
+        self.delete = url_pattern("threads.delete", post)
+        self.revisions = url_pattern("threads.revisions", post)
+        self.flag = url_pattern("moderation.flag_post", post)
+        self.moderate = url_pattern("moderation.moderate_post", post)
+        self.branch = url_pattern(
+            "threads.branch", post, slug=slug, thread_public_id=thread_public_id
+        )
 
 
 @dataclass
@@ -260,10 +251,13 @@ def _count_statement(signed_in: bool):
 
 def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[PostView]:
     """Nest rows (ordered by path) under their parents."""
+    viewer = policy.unwrapped(viewer)  # asked once per post: no proxy look-up each time
     views: dict[int, PostView] = {}
     roots = []
     # The rule reads only the post's space, the same for every row of the page: asked once.
     can_moderate = bool(rows) and policy.can(viewer, Action.MODERATE_POST, rows[0])
+    # Reporting another's post reads the space and the post's status: asked once per status.
+    can_flag: dict[PostStatus, bool] = {}
     for row in rows:
         parent = views.get(row.parent_id)
         if parent is None and row.depth != root_depth:
@@ -292,7 +286,9 @@ def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[Po
                 view.can_edit = policy.can(viewer, Action.EDIT_POST, row)
                 view.can_delete = policy.can(viewer, Action.DELETE_POST, row)
             elif row.shows_body and viewer.is_authenticated:
-                view.can_flag = policy.can(viewer, Action.FLAG_POST, row)
+                if row.status not in can_flag:
+                    can_flag[row.status] = policy.can(viewer, Action.FLAG_POST, row)
+                view.can_flag = can_flag[row.status]
         views[row.id] = view
         if parent is None:
             roots.append(view)

@@ -44,14 +44,7 @@ def _own_handles(space: Space) -> dict[PersonaKind, str | None]:
     kinds = identity.allowed_kinds(space)
     if space.identity_mode == IdentityMode.NAMED:
         kinds = [*kinds, PersonaKind.PSEUDONYM]  # a pseudonym from before confirms its username
-    return {
-        kind: (
-            persona.handle
-            if (persona := identity.find_persona(current_user, space, kind))
-            else None
-        )
-        for kind in kinds
-    }
+    return {kind: policy.own_handle(current_user, space, kind) for kind in kinds}
 
 
 def _reply_form(space: Space) -> forms.ReplyForm:

@@ -6,12 +6,14 @@ import pytest
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import Premoderation, Role, ThreadRead
+from forum.models import Premoderation, Role, Thread, ThreadRead
 from forum.spaces.membership import leave_space
 from forum.threads import trees
+from forum.threads.queries import NEWS_SHOWN_UP_TO
 from tests.factories import add_member, ban, first_post, reply, start_thread
 from tests.support.decisions import decide
 from tests.support.pages import csrf_token
+from tests.threads.test_query_counts import limits_off
 
 NEW_IN_LIST = re.compile(r'class="badge badge-new" href="/p/([a-z2-7]{12})">(\d+) new')
 
@@ -247,3 +249,19 @@ def test_your_spaces_lists_the_members_spaces_with_their_news(
     assert "2 threads with new posts" in yours and "The Circle" in yours
     assert "nothing new" in yours and "Elsewhere" not in yours
     assert "Your spaces" not in client.get("/").get_data(as_text=True)
+
+
+def test_your_spaces_counts_news_up_to_a_bound_and_then_says_so(world, reader_client):
+    space, owner, reader, writer = world
+    with limits_off():
+        for number in range(NEWS_SHOWN_UP_TO + 1):
+            start_thread(writer, space, f"Thread {number}")
+
+    page = reader_client.get("/").get_data(as_text=True)
+    yours = page.split('id="your-spaces-title"')[1].split("</section>")[0]
+    assert f"{NEWS_SHOWN_UP_TO}+ threads with new posts" in yours
+
+    for thread in db.session.scalars(select(Thread).where(Thread.title.like("Thread %")).limit(2)):
+        reader_client.get(thread_url(space, thread))
+    page = reader_client.get("/").get_data(as_text=True)
+    assert f"{NEWS_SHOWN_UP_TO - 1} threads with new posts" in page  # below it: exact again
