@@ -1,23 +1,11 @@
 """Fixtures of the search tests: rate limits off while a test builds its data."""
 
-from contextlib import contextmanager
-
 import pytest
 
-from forum.limits import current_limiter
-
-
-@contextmanager
-def limits_lifted():
-    """A block inside which posting spends no budget; limits are on again after it."""
-    limiter = current_limiter()
-    limiter.enabled = False
-    try:
-        yield
-    finally:
-        limiter.enabled = True
+from tests.threads.test_query_counts import limits_off as limits_lifted
 
 
 @pytest.fixture
 def limits_off(app):
+    """A block inside which posting spends no budget; limits are on again after it."""
     return limits_lifted

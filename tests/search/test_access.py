@@ -15,8 +15,8 @@ from forum.extensions import db
 from forum.models import Post, PostStatus, Thread
 from forum.threads import deletion, statuses
 from tests import factories
-from tests.search.conftest import limits_lifted
 from tests.support.access import KINDS
+from tests.threads.test_query_counts import limits_off as limits_lifted
 
 STATUSES = ["first", "visible", "pending", "declined", "hidden", "removed", "deleted"]
 FOUND_WORD = re.compile(r"needle(public|members|hidden|labelled)([a-z]+)")
