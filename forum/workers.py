@@ -10,10 +10,11 @@ WARNING = (
 
 
 def limits_are_per_process(app: Flask) -> bool:
-    """Whether each process keeps its own rate-limit counters."""
-    return app.config["RATELIMIT_ENABLED"] and app.config["RATELIMIT_STORAGE_URI"].startswith(
-        "memory://"
-    )
+    """Whether each process keeps its own rate-limit counters (an app without limits, such as
+    the benchmark's bare ceiling, keeps none)."""
+    return bool(app.config.get("RATELIMIT_ENABLED")) and str(
+        app.config.get("RATELIMIT_STORAGE_URI", "")
+    ).startswith("memory://")
 
 
 def warn_if_limits_are_per_process(app: Flask, workers: int) -> bool:

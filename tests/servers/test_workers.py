@@ -62,3 +62,15 @@ def test_two_workers_on_memory_limits_warn_at_start_up(server_settings):
 
     assert "RATELIMIT_STORAGE_URI is memory:// but 2 worker processes serve this site" in output
     assert output.count("worker processes serve this site") == 1  # once, not once per worker
+
+
+def test_an_app_without_rate_limits_starts_without_a_warning_or_an_error(app):
+    """gunicorn.conf.py asks every app it serves; the benchmark's bare ceiling has no limits."""
+    from flask import Flask
+
+    from forum.workers import warn_if_limits_are_per_process
+
+    assert not warn_if_limits_are_per_process(Flask("bare"), workers=2)
+    app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+    assert warn_if_limits_are_per_process(app, workers=2)
+    assert not warn_if_limits_are_per_process(app, workers=1)
