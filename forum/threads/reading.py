@@ -30,7 +30,7 @@ from forum import policy
 from forum.extensions import db
 from forum.models import Membership, Persona, Post, PostStatus, Space, Thread, ThreadRead, User
 from forum.models.types import UTCDateTime, utcnow
-from forum.notifications.posts import read_with_posts
+from forum.notifications.posts import read_with_posts, unread_of_posts_clause
 from forum.policy import Action
 from forum.policy import posts as post_rule
 
@@ -187,9 +187,9 @@ def mark_new(viewer: User, thread: Thread, posts, read_at: datetime | None) -> R
     return state
 
 
-@cache
-def _upsert_statement(dialect: str):
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+def _moved_position():
+    """SQL: where the page moves the position: its newest post (ids bound as `shown`) written
+    before any new post it did not show; NULL when it showed none."""
     shown = bindparam("shown", expanding=True)
     thread_id = bindparam("thread_id", type_=Integer)
     unshown = aliased(Post, name="unshown")
@@ -202,33 +202,44 @@ def _upsert_statement(dialect: str):
         )
         .scalar_subquery()
     )
-    newest = (
-        select(func.max(Post.created_at).label("read_at"))
+    return (
+        select(func.max(Post.created_at))
         .where(
             Post.id.in_(shown),
             or_(first_unshown_news.is_(None), Post.created_at < first_unshown_news),
         )
-        .subquery()
+        .scalar_subquery()
     )
-    statement = insert(ThreadRead.__table__).from_select(
-        ["user_id", "thread_id", "read_at"],
-        select(bindparam("viewer_id", type_=Integer), thread_id, newest.c.read_at).where(
-            newest.c.read_at.is_not(None)
-        ),
+
+
+@cache
+def _after_page_statement():
+    # What the page's view would change, read first: most views of a thread change nothing
+    # (nothing new, or a new post on another page holds the position back), and a read costs
+    # far less than a write transaction.
+    return select(
+        _moved_position().label("moves_read_to"), unread_of_posts_clause().label("notified")
     )
+
+
+@cache
+def _upsert_statement(dialect: str):
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(ThreadRead.__table__)
     return statement.on_conflict_do_update(
         index_elements=["user_id", "thread_id"],
         set_={"read_at": statement.excluded.read_at},
-        # A position never goes back.
+        # A position never goes back (another view of the thread may have moved it since).
         where=ThreadRead.__table__.c.read_at < statement.excluded.read_at,
     )
 
 
 def record_read(viewer: User, thread: Thread, state: ReadState | None) -> None:
     """Move the viewer's position up to the newest post the page showed (see the module's
-    docstring), in a transaction of its own once the page is rendered. Writes nothing when the
-    page showed nothing newer than the position (the upsert changes nothing either when a new
-    post the page did not show holds the position back); a failure is logged, the page served."""
+    docstring), and mark read what told them of the posts shown, in a transaction of its own
+    once the page is rendered. Writes nothing when the page showed nothing newer than the
+    position, when a new post the page did not show holds the position where it is and no
+    notification is unread; a failure is logged, the page served."""
     if state is None or state.newest is None:
         return
     if state.read_at is not None and state.newest <= state.read_at:
@@ -241,11 +252,18 @@ def record_read(viewer: User, thread: Thread, state: ReadState | None) -> None:
         "since": state.since or state.newest,
     }
     try:
+        read_at, notified = db.session.execute(_after_page_statement(), parameters).one()
+        moves = read_at is not None and (state.read_at is None or read_at > state.read_at)
+        if not (moves or notified):
+            return
         # A connection and transaction of its own: the page's session, its read transaction
         # and the objects it loaded are left as they are.
         with db.engine.begin() as connection:
-            connection.execute(_upsert_statement(connection.dialect.name), parameters)
-            read_with_posts(connection, viewer.id, state.shown)
+            if moves:
+                position = {"user_id": viewer.id, "thread_id": thread.id, "read_at": read_at}
+                connection.execute(_upsert_statement(connection.dialect.name), position)
+            if notified:
+                read_with_posts(connection, viewer.id, state.shown)
     except OperationalError:
         log.exception("the read position of a thread was not recorded")
 
