@@ -59,12 +59,12 @@ def join_author(statement, persona_column, *, outer: bool = False):
 
 def author(row) -> Author:
     """The Author of a row selected with author_columns()."""
-    return Author(
-        handle=row.handle,
-        is_pseudonym=row.kind == PersonaKind.PSEUDONYM,
-        label=row.label,
-        is_you=bool(row.is_you),
-    )
+    return author_of(row.handle, row.kind, row.label, row.is_you)
+
+
+def author_of(handle: str, kind: str, label: str | None, is_you) -> Author:
+    """The Author of author_columns()' values, in their order."""
+    return Author(handle, kind == PersonaKind.PSEUDONYM, label, bool(is_you))
 
 
 _PSEUDONYM_BADGE = (
@@ -73,13 +73,8 @@ _PSEUDONYM_BADGE = (
 )
 
 
-def author_html(author) -> Markup:
-    """An author as pages show one (templates: `author(...)`). A pseudonym is marked in words,
-    not by colour alone, and the viewer's own posts say "you" without naming the account.
-
-    Built here rather than by a macro: lists and threads show one per row, and a macro call
-    costs more than the markup.
-    """
+def author_element(author) -> str:
+    """author_html() as a plain string, for markup built in Python (forum/threads/post_markup)."""
     kind = "author author-pseudonym" if author.is_pseudonym else "author"
     parts = [f'<span class="{kind}"><bdi class="handle">{escape(author.handle)}</bdi>']
     if author.is_pseudonym:
@@ -89,4 +84,14 @@ def author_html(author) -> Markup:
     if author.is_you:
         parts.append(' <span class="badge badge-you">you</span>')
     parts.append("</span>")
-    return Markup("".join(parts))  # noqa: S704 (the handle and the label are escaped)
+    return "".join(parts)
+
+
+def author_html(author) -> Markup:
+    """An author as pages show one (templates: `author(...)`). A pseudonym is marked in words,
+    not by colour alone, and the viewer's own posts say "you" without naming the account.
+
+    Built here rather than by a macro: lists and threads show one per row, and a macro call
+    costs more than the markup.
+    """
+    return Markup(author_element(author))  # noqa: S704 (the handle and the label are escaped)

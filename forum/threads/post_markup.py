@@ -2,8 +2,9 @@
 
 A thread page shows up to 108 posts; a macro per post, with Jinja's calls, escaping and look-ups,
 cost several times the markup itself (docs/performance.md, "Member pages"). Templates call these
-as render_post(), post_body() and replies(). Every value read from a row is escaped here; a
-post's body enters the page through markup.rendered(), the one door for rendered Markdown.
+as render_post(), post_body() and replies(). Every text read from a row is escaped here; public
+ids (random, [a-z2-7]) and the links made of them have nothing to escape. A post's body enters
+the page through markup.rendered(), the one door for rendered Markdown.
 
 What a viewer sees of a post follows forum/policy/posts.py: the query already left out the body
 (and the author) of a post the viewer may not read, and a placeholder stands in for it.
@@ -12,10 +13,10 @@ What a viewer sees of a post follows forum/policy/posts.py: the query already le
 from flask import Flask
 from markupsafe import Markup, escape
 
-from forum.identity.authors import author_html
+from forum.identity.authors import author_element, author_html
 from forum.markup import rendered
 from forum.models import PostStatus
-from forum.times import to_the_minute
+from forum.times import minute_element
 from forum.url_patterns import url_pattern
 
 PLACEHOLDERS = {
@@ -50,17 +51,20 @@ def placeholder(status: str) -> str:
 
 
 def _meta(post, links, parts: list) -> None:
-    public_id = escape(post.public_id)
+    public_id = post.public_id
     parts.append(f'<p class="post-meta" id="p{public_id}-meta">')
-    parts.append(author_html(post.author) if post.shows_body else _AUTHOR_GONE)
-    permalink = escape(links.permalink(post.public_id))
-    parts.append(f' · <a class="permalink" href="{permalink}">{to_the_minute(post.created_at)}</a>')
+    parts.append(author_element(post.author) if post.shows_body else _AUTHOR_GONE)
+    time = minute_element(post.created_at)
+    parts.append(f' · <a class="permalink" href="{links.permalink(public_id)}">{time}</a>')
     if post.is_new:
         parts.append(_NEW)
     if post.edited_at and post.shows_body and not post.is_gone:
-        revisions = escape(links.revisions(post.public_id))
-        parts.append(f' · <a href="{revisions}" class="edited">edited</a>')
+        parts.append(f' · <a href="{links.revisions(public_id)}" class="edited">edited</a>')
     parts.append("</p>")
+
+
+def _body(html: str) -> str:
+    return str(rendered(html))
 
 
 def _text(post, parts: list) -> None:
@@ -72,7 +76,7 @@ def _text(post, parts: list) -> None:
         said = f' Reason: <span dir="auto">{escape(reason)}</span>' if reason else ""
         parts.append(f'<p class="notice post-status">{NOTICES[post.status]}{said}</p>')
     if post.status in _APPEALABLE and post.author.is_you:
-        appeal = escape(url_pattern("moderation.appeal_post", "post_public_id")(post.public_id))
+        appeal = url_pattern("moderation.appeal_post", "post_public_id")(post.public_id)
         parts.append(f'<p class="post-appeal"><a href="{appeal}">Appeal this decision</a></p>')
     if post.content_warning:
         parts.append(
@@ -80,10 +84,10 @@ def _text(post, parts: list) -> None:
             f'<span dir="auto">{escape(post.content_warning)}</span> '
             '<span class="when-closed">(show the post)</span>'
             '<span class="when-open">(hide the post)</span></summary>'
-            f"{rendered(post.body_html)}</details>"
+            f"{_body(post.body_html)}</details>"
         )
     else:
-        parts.append(rendered(post.body_html))
+        parts.append(_body(post.body_html))
 
 
 def _actions(post, links, parts: list) -> None:
@@ -95,17 +99,17 @@ def _actions(post, links, parts: list) -> None:
     parts.append('<div class="post-actions">')
     if post.can_reply:
         parts.append(
-            f'<a class="reply-link" href="{escape(links.reply(public_id))}" '
-            f'data-reply-to="{escape(public_id)}">Reply</a>'
+            f'<a class="reply-link" href="{links.reply(public_id)}" '
+            f'data-reply-to="{public_id}">Reply</a>'
         )
     if post.can_edit:
-        parts.append(f' <a href="{escape(links.edit(public_id))}">Edit</a>')
+        parts.append(f' <a href="{links.edit(public_id)}">Edit</a>')
     if post.can_delete:
-        parts.append(f' <a class="delete-link" href="{escape(links.delete(public_id))}">Delete</a>')
+        parts.append(f' <a class="delete-link" href="{links.delete(public_id)}">Delete</a>')
     if post.can_flag:
-        parts.append(f' <a class="flag-link" href="{escape(links.flag(public_id))}">Report</a>')
+        parts.append(f' <a class="flag-link" href="{links.flag(public_id)}">Report</a>')
     if post.can_moderate:
-        parts.append(f' <a href="{escape(links.moderate(public_id))}">Moderate</a>')
+        parts.append(f' <a href="{links.moderate(public_id)}">Moderate</a>')
     parts.append("</div>")
 
 
@@ -139,7 +143,7 @@ def replies(tree) -> Markup:
     links = tree.links
     parts: list = []
     for opening, post in tree.steps:
-        public_id = escape(post.public_id)
+        public_id = post.public_id
         if opening:
             parts.append(
                 f'<li class="reply is-new" id="p{public_id}">' if post.is_new
@@ -161,7 +165,7 @@ def replies(tree) -> Markup:
             if post.children:
                 parts.append("</ol></details>")
             if post.has_hidden_replies:
-                branch = escape(links.branch(post.public_id))
+                branch = links.branch(post.public_id)
                 parts.append(f'<p class="continue"><a href="{branch}">Continue this thread →</a>')
                 parts.append("</p>")
             parts.append("</li>")
