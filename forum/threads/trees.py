@@ -249,8 +249,9 @@ def _count_statement(signed_in: bool):
     )
 
 
-def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[PostView]:
-    """Nest rows (ordered by path) under their parents."""
+def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool):
+    """Nest rows (ordered by path) under their parents: the roots, and every post nested, in
+    reading order (path order is depth first)."""
     viewer = policy.unwrapped(viewer)  # asked once per post: no proxy look-up each time
     signed_in = viewer.is_authenticated
     views: dict[int, PostView] = {}
@@ -292,7 +293,7 @@ def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[Po
             roots.append(view)
         else:
             parent.children.append(view)
-    return roots
+    return roots, list(views.values())
 
 
 def _ancestor_paths(path: str, below_depth: int) -> list[str]:
@@ -339,9 +340,8 @@ def _tree_page(viewer: User, thread: Thread, root: Post | None, page: int):
     context, replies, number, total, read_at = _page_rows(viewer, thread, root, page)
     can_reply = policy.can(viewer, Action.REPLY, thread)
     root_depth = root.depth if root is not None else 0
-    roots = _build_tree(viewer, [*context, *replies], root_depth, can_reply)
+    roots, shown = _build_tree(viewer, [*context, *replies], root_depth, can_reply)
     context_ids = {row.id for row in context if row.depth > root_depth}
-    shown = [post for opening, post in walk(roots) if opening]
     for post in shown:
         post.is_context = post.id in context_ids
     read = reading.mark_new(viewer, thread, shown, read_at)
