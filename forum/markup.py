@@ -201,6 +201,12 @@ def _sanitised(html: str) -> str:
     )
 
 
+def rendered(html: str) -> Markup:
+    """Stored HTML that render() made and sanitised on write, as page markup: the one door by
+    which rendered Markdown enters a page (templates call it as `rendered(...)`)."""
+    return Markup(f'<div class="markup" dir="auto">{html}</div>')  # noqa: S704 (sanitised on write)
+
+
 # Search snippets: the backend puts these private-use characters around each match
 # (forum/search/index.py keeps them out of what is indexed).
 MATCH_START = "\ue000"

@@ -1,12 +1,14 @@
 """Authors: what a page shows of a persona. A handle, never the account behind a pseudonym.
 
 Pages read authors as plain columns joined to their rows: `author_columns()` and `join_author()`
-build the SQL, `author()` the view object. The account behind a persona is joined only for a
-named persona (its verified label) and compared, never selected, to mark the viewer's own posts.
+build the SQL, `author()` the view object, `author_html()` its markup. The account behind a
+persona is joined only for a named persona (its verified label) and compared, never selected,
+to mark the viewer's own posts.
 """
 
 from dataclasses import dataclass
 
+from markupsafe import Markup, escape
 from sqlalchemy import and_, bindparam, case, literal
 
 from forum.models import Persona, PersonaKind, User
@@ -57,9 +59,39 @@ def join_author(statement, persona_column, *, outer: bool = False):
 
 def author(row) -> Author:
     """The Author of a row selected with author_columns()."""
-    return Author(
-        handle=row.handle,
-        is_pseudonym=row.kind == PersonaKind.PSEUDONYM,
-        label=row.label,
-        is_you=bool(row.is_you),
-    )
+    return author_of(row.handle, row.kind, row.label, row.is_you)
+
+
+def author_of(handle: str, kind: str, label: str | None, is_you) -> Author:
+    """The Author of author_columns()' values, in their order."""
+    return Author(handle, kind == PersonaKind.PSEUDONYM, label, bool(is_you))
+
+
+_PSEUDONYM_BADGE = (
+    ' <span class="badge badge-pseudonym" title="A pseudonym: nobody can tell whose it is">'
+    "pseudonym</span>"
+)
+
+
+def author_element(author) -> str:
+    """author_html() as a plain string, for markup built in Python (forum/threads/post_markup)."""
+    kind = "author author-pseudonym" if author.is_pseudonym else "author"
+    parts = [f'<span class="{kind}"><bdi class="handle">{escape(author.handle)}</bdi>']
+    if author.is_pseudonym:
+        parts.append(_PSEUDONYM_BADGE)
+    if author.label:
+        parts.append(f' <span class="badge badge-label">Verified {escape(author.label)}</span>')
+    if author.is_you:
+        parts.append(' <span class="badge badge-you">you</span>')
+    parts.append("</span>")
+    return "".join(parts)
+
+
+def author_html(author) -> Markup:
+    """An author as pages show one (templates: `author(...)`). A pseudonym is marked in words,
+    not by colour alone, and the viewer's own posts say "you" without naming the account.
+
+    Built here rather than by a macro: lists and threads show one per row, and a macro call
+    costs more than the markup.
+    """
+    return Markup(author_element(author))  # noqa: S704 (the handle and the label are escaped)

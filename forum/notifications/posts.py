@@ -8,7 +8,7 @@ never for a held or declined one. A fixed number of statements however many are 
 
 import re
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, bindparam, exists, func, select, update
 
 from forum.extensions import db
 from forum.models import Notification, NotificationKind, Persona, Post, Space, ThreadWatch
@@ -56,17 +56,26 @@ def mentioned_personas(space: Space, body: str) -> set[int]:
     }
 
 
+def _unread_of_posts(viewer_id, post_ids) -> tuple:
+    return (
+        Notification.user_id == viewer_id,
+        Notification.read_at.is_(None),
+        Notification.kind.in_([NotificationKind.REPLY, NotificationKind.MENTION]),
+        Notification.post_id.in_(post_ids),
+    )
+
+
+def unread_of_posts_clause():
+    """SQL truth: something told the viewer (`viewer_id`) of one of the posts bound as `shown`
+    (a reply, a mention) and is unread: what read_with_posts() would mark read."""
+    shown = bindparam("shown", expanding=True)
+    return exists().where(*_unread_of_posts(bindparam("viewer_id", type_=Integer), shown))
+
+
 def read_with_posts(connection, viewer_id: int, post_ids: list[int]) -> None:
     """The viewer saw these posts: what told them of one (a reply, a mention) is read now."""
     connection.execute(
-        update(Notification)
-        .where(
-            Notification.user_id == viewer_id,
-            Notification.read_at.is_(None),
-            Notification.kind.in_([NotificationKind.REPLY, NotificationKind.MENTION]),
-            Notification.post_id.in_(post_ids),
-        )
-        .values(read_at=utcnow())
+        update(Notification).where(*_unread_of_posts(viewer_id, post_ids)).values(read_at=utcnow())
     )
 
 

@@ -6,13 +6,25 @@ hidden space, a thread or post the viewer may not read, and anything that does n
 (OWN_WORDS) need no access to the space: their rule alone decides, and a refusal is 404.
 """
 
+from functools import cache
+
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from forum.extensions import db
 from forum.models import Event, Post, Resource, Space, Thread, User
 from forum.policy.actions import OWN_WORDS, Action
 from forum.policy.rules import check
+
+
+@cache
+def _by_column(model, column: str):
+    # Built once per process: building a statement costs more than running it.
+    return select(model).where(getattr(model, column) == bindparam("value"))
+
+
+def _find(model, column: str, value):
+    return db.session.scalar(_by_column(model, column), {"value": value})
 
 
 def _refuse(space: Space, reason) -> None:
@@ -23,7 +35,7 @@ def _refuse(space: Space, reason) -> None:
 
 def get_space_or_404(viewer: User, slug: str, action: Action = Action.SEE_SPACE) -> Space:
     """The space at this address when the viewer may see it and take the action."""
-    space = db.session.scalar(select(Space).where(Space.slug == slug))
+    space = _find(Space, "slug", slug)
     if space is not None and action in OWN_WORDS and check(viewer, action, space) is None:
         return space
     if space is None or check(viewer, Action.SEE_SPACE, space) is not None:
@@ -35,7 +47,7 @@ def get_space_or_404(viewer: User, slug: str, action: Action = Action.SEE_SPACE)
 
 def get_thread_or_404(viewer: User, space: Space, public_id: str) -> Thread:
     """The thread of this space (already loaded for the viewer) when the viewer may read it."""
-    thread = db.session.scalar(select(Thread).where(Thread.public_id == public_id))
+    thread = _find(Thread, "public_id", public_id)
     return _readable_thread(viewer, space, thread)
 
 
@@ -52,7 +64,7 @@ def get_post_or_404(
 ) -> tuple[Post, Thread, Space]:
     """The post with its thread and space, when the viewer may read the post and take the
     action (a refusal of a post they read says why)."""
-    post = db.session.scalar(select(Post).where(Post.public_id == public_id))
+    post = _find(Post, "public_id", public_id)
     if post is None:
         abort(404)
     space = db.session.get(Space, post.space_id)
@@ -71,7 +83,7 @@ def get_post_or_404(
 def get_resource_or_404(viewer: User, space: Space, public_id: str) -> Resource:
     """The resource of this space (already loaded for the viewer) when the viewer may read it:
     a held, hidden, removed or deleted one answers like a made-up one to everyone else."""
-    resource = db.session.scalar(select(Resource).where(Resource.public_id == public_id))
+    resource = _find(Resource, "public_id", public_id)
     if resource is None or resource.space_id != space.id:
         abort(404)
     if check(viewer, Action.READ_RESOURCE, resource) is not None:
@@ -84,7 +96,7 @@ def get_event_or_404(
 ) -> Event:
     """The event of this space (already loaded for the viewer) when the viewer may read it and
     take the action (a refusal of an event they read says why)."""
-    event = db.session.scalar(select(Event).where(Event.public_id == public_id))
+    event = _find(Event, "public_id", public_id)
     if event is None or event.space_id != space.id:
         abort(404)
     if check(viewer, Action.READ_EVENT, event) is not None:

@@ -107,7 +107,9 @@ def _space_of(target: Thread | Post | Membership) -> Space:
 
 
 def _thread_of(post: Post) -> Thread:
-    return db.session.get(Thread, post.thread_id)
+    # As _space_of(): a thread page asks this of each of the viewer's own posts.
+    thread = db.session.identity_map.get(identity_key(Thread, post.thread_id))
+    return thread if thread is not None else db.session.get(Thread, post.thread_id)
 
 
 # Shared guards.

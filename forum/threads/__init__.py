@@ -4,9 +4,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from forum.threads import watch_views  # noqa: F401  (its routes join the blueprint)
+    from forum.threads import post_markup, watch_views  # noqa: F401  (watch_views: its routes)
     from forum.threads.cli import rerender_command
     from forum.threads.views import bp
 
     app.register_blueprint(bp)
+    post_markup.init_app(app)
     app.cli.add_command(rerender_command)

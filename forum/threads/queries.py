@@ -195,9 +195,15 @@ def new_threads_column():
     return case((policy.member_spaces_condition(Space.id), count), else_=None).label("new_threads")
 
 
+@cache
+def _resource_statement():
+    # Built once per process: every thread page asks, and building costs more than asking.
+    return select(Resource).where(Resource.thread_id == bindparam("thread_id"))
+
+
 def resource_of(thread: Thread) -> Resource | None:
     """The library resource the thread discusses, if it is one, for its card on the page."""
-    return db.session.scalar(select(Resource).where(Resource.thread_id == thread.id))
+    return db.session.scalar(_resource_statement(), {"thread_id": thread.id})
 
 
 # Profiles

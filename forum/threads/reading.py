@@ -12,8 +12,8 @@ does. A held post counts from when it was written, not from when it was publishe
 A page moves the position to the newest post it showed, but never past a post it did not show
 that was new (on another page of the thread, or below a branch's depth cap): so a later page or
 a branch marks read only what it showed. That is one upsert, run after the page is rendered and
-only when the page showed something newer than the position; with it, the notifications of the
-replies and mentions the page showed are marked read.
+only when the position moves; with it, the notifications of the replies and mentions the page
+showed are marked read. Whether anything would change is read first: most views change nothing.
 """
 
 import logging
@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Integer, and_, bindparam, case, exists, false, func, or_, select
+from sqlalchemy import and_, bindparam, case, exists, false, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import aliased
 
-from forum import policy
+from forum import header_counts, policy
 from forum.extensions import db
 from forum.models import Membership, Persona, Post, PostStatus, Space, Thread, ThreadRead, User
 from forum.models.types import UTCDateTime, utcnow
-from forum.notifications.posts import read_with_posts
+from forum.notifications.posts import read_with_posts, unread_of_posts_clause
 from forum.policy import Action
 from forum.policy import posts as post_rule
 
@@ -146,6 +146,7 @@ class ReadState:
     since: datetime | None  # posts written after it are new; None: nothing is
     new_posts: list[str] = field(default_factory=list)  # public ids, in reading order
     shown: list[int] = field(default_factory=list)  # ids of the posts shown
+    shown_times: list[datetime] = field(default_factory=list)  # when each was written
     newest: datetime | None = None  # the newest of them
 
     @property
@@ -173,6 +174,7 @@ def mark_new(viewer: User, thread: Thread, posts, read_at: datetime | None) -> R
     state = ReadState(read_at, _since_for(membership, read_at, thread.created_at))
     for post in posts:
         state.shown.append(post.id)
+        state.shown_times.append(post.created_at)
         if state.newest is None or post.created_at > state.newest:
             state.newest = post.created_at
         is_new = (
@@ -188,64 +190,93 @@ def mark_new(viewer: User, thread: Thread, posts, read_at: datetime | None) -> R
 
 
 @cache
+def _news_statement():
+    # The thread's oldest new posts, oldest first: the first of them the page did not show holds
+    # the position back. Read with no list of the posts shown, which costs more to send than
+    # the answer: the caller asks for one more than the page showed, so one is always found
+    # when there is one.
+    since = bindparam("since", type_=UTCDateTime)
+    return (
+        select(Post.id, Post.created_at.label("news_written_at"))
+        .where(Post.thread_id == bindparam("thread_id"), _counts_as_new(Post, since))
+        .order_by(Post.created_at, Post.id)
+        .limit(bindparam("limit"))
+    )
+
+
+@cache
+def _notified_statement():
+    return select(unread_of_posts_clause().label("notified_of_shown"))
+
+
+def _moved_to(viewer: User, thread: Thread, state: ReadState) -> datetime | None:
+    """Where the page moves the position: its newest post written before any new post it did
+    not show; None when that is no later than the position."""
+    shown = set(state.shown)
+    parameters = {
+        "viewer_id": viewer.id,
+        "thread_id": thread.id,
+        # Nothing new (a thread started before they joined): no unshown post holds it back.
+        "since": state.since or state.newest,
+        "limit": len(shown) + 1,
+    }
+    news = db.session.execute(_news_statement(), parameters).all()
+    held_at = next((written for post_id, written in news if post_id not in shown), None)
+    moved_to = max(
+        (written for written in state.shown_times if held_at is None or written < held_at),
+        default=None,
+    )
+    if moved_to is None or (state.read_at is not None and moved_to <= state.read_at):
+        return None
+    return moved_to
+
+
+def _notified(viewer: User, state: ReadState) -> bool:
+    """Whether something told the viewer of a post the page showed and is unread; asked only of
+    a viewer whose header counts an unread notification."""
+    counts = header_counts.counts()
+    if counts is not None and not counts.unread:
+        return False
+    parameters = {"viewer_id": viewer.id, "shown": state.shown}
+    return bool(db.session.scalar(_notified_statement(), parameters))
+
+
+@cache
 def _upsert_statement(dialect: str):
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    shown = bindparam("shown", expanding=True)
-    thread_id = bindparam("thread_id", type_=Integer)
-    unshown = aliased(Post, name="unshown")
-    first_unshown_news = (
-        select(func.min(unshown.created_at))
-        .where(
-            unshown.thread_id == thread_id,
-            unshown.id.not_in(shown),
-            _counts_as_new(unshown, bindparam("since", type_=UTCDateTime)),
-        )
-        .scalar_subquery()
-    )
-    newest = (
-        select(func.max(Post.created_at).label("read_at"))
-        .where(
-            Post.id.in_(shown),
-            or_(first_unshown_news.is_(None), Post.created_at < first_unshown_news),
-        )
-        .subquery()
-    )
-    statement = insert(ThreadRead.__table__).from_select(
-        ["user_id", "thread_id", "read_at"],
-        select(bindparam("viewer_id", type_=Integer), thread_id, newest.c.read_at).where(
-            newest.c.read_at.is_not(None)
-        ),
-    )
+    statement = insert(ThreadRead.__table__)
     return statement.on_conflict_do_update(
         index_elements=["user_id", "thread_id"],
         set_={"read_at": statement.excluded.read_at},
-        # A position never goes back.
+        # A position never goes back (another view of the thread may have moved it since).
         where=ThreadRead.__table__.c.read_at < statement.excluded.read_at,
     )
 
 
 def record_read(viewer: User, thread: Thread, state: ReadState | None) -> None:
     """Move the viewer's position up to the newest post the page showed (see the module's
-    docstring), in a transaction of its own once the page is rendered. Writes nothing when the
-    page showed nothing newer than the position (the upsert changes nothing either when a new
-    post the page did not show holds the position back); a failure is logged, the page served."""
+    docstring), and mark read what told them of the posts shown, in a transaction of its own
+    once the page is rendered. Reads first and writes nothing when nothing would change: the
+    page showed nothing newer than the position, or a new post it did not show holds the
+    position where it is, and no notification of a post shown is unread. A failure is logged,
+    the page served."""
     if state is None or state.newest is None:
         return
     if state.read_at is not None and state.newest <= state.read_at:
         return
-    parameters = {
-        "viewer_id": viewer.id,
-        "thread_id": thread.id,
-        "shown": state.shown,
-        # Nothing new (a thread started before they joined): no unshown post holds it back.
-        "since": state.since or state.newest,
-    }
     try:
+        moved_to = _moved_to(viewer, thread, state)
+        notified = _notified(viewer, state)
+        if moved_to is None and not notified:
+            return
         # A connection and transaction of its own: the page's session, its read transaction
         # and the objects it loaded are left as they are.
         with db.engine.begin() as connection:
-            connection.execute(_upsert_statement(connection.dialect.name), parameters)
-            read_with_posts(connection, viewer.id, state.shown)
+            if moved_to is not None:
+                position = {"user_id": viewer.id, "thread_id": thread.id, "read_at": moved_to}
+                connection.execute(_upsert_statement(connection.dialect.name), position)
+            if notified:
+                read_with_posts(connection, viewer.id, state.shown)
     except OperationalError:
         log.exception("the read position of a thread was not recorded")
 

@@ -201,7 +201,7 @@ def _post_rows_statement(signed_in: bool, shape: str):
         bindparam("viewer_is_staff", type_=Boolean),
     )
     at_cap = Post.depth == bindparam("max_depth")
-    columns = (
+    columns = (  # in the order _build_tree() unpacks them, the author's last
         Post.id,
         Post.public_id,
         Post.thread_id,
@@ -249,9 +249,11 @@ def _count_statement(signed_in: bool):
     )
 
 
-def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[PostView]:
-    """Nest rows (ordered by path) under their parents."""
+def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool):
+    """Nest rows (ordered by path) under their parents: the roots, and every post nested, in
+    reading order (path order is depth first)."""
     viewer = policy.unwrapped(viewer)  # asked once per post: no proxy look-up each time
+    signed_in = viewer.is_authenticated
     views: dict[int, PostView] = {}
     roots = []
     # The rule reads only the post's space, the same for every row of the page: asked once.
@@ -259,42 +261,39 @@ def _build_tree(viewer: User, rows, root_depth: int, can_reply: bool) -> list[Po
     # Reporting another's post reads the space and the post's status: asked once per status.
     can_flag: dict[PostStatus, bool] = {}
     for row in rows:
-        parent = views.get(row.parent_id)
-        if parent is None and row.depth != root_depth:
+        # Unpacked by position, in _post_rows_statement()'s order: a look-up by name on a row
+        # costs more than building the post's view.
+        (
+            id_, public_id, _, _, parent_id, _, _, depth, status, shows_body, body_html,
+            content_warning, decision_reason, created_at, edited_at, has_more, parent_public_id,
+            handle, kind, label, is_you,
+        ) = row  # fmt: skip
+        parent = views.get(parent_id)
+        if parent is None and depth != root_depth:
             continue  # below a post this viewer does not see
+        author = authors.author_of(handle, kind, label, is_you)
         view = PostView(
-            row.id,
-            row.public_id,
-            row.parent_id,
-            row.depth,
-            row.status,
-            row.shows_body,
-            row.body_html,
-            row.content_warning,
-            row.created_at,
-            row.edited_at,
-            authors.author(row),
-            has_hidden_replies=bool(row.has_more),
-            parent_public_id=row.parent_public_id,
-            decision_reason=row.decision_reason,
-        )
-        if row.status not in GONE_STATUSES:
+            id_, public_id, parent_id, depth, status, shows_body, body_html, content_warning,
+            created_at, edited_at, author, decision_reason=decision_reason,
+            has_hidden_replies=bool(has_more), parent_public_id=parent_public_id,
+        )  # fmt: skip
+        if status not in GONE_STATUSES:
             view.can_moderate = can_moderate
-            view.can_reply = can_reply and row.status == PostStatus.VISIBLE
-            if view.author.is_you:
+            view.can_reply = can_reply and status == PostStatus.VISIBLE
+            if author.is_you:
                 # The row has what the policy reads of a post: status, persona, thread, space.
                 view.can_edit = policy.can(viewer, Action.EDIT_POST, row)
                 view.can_delete = policy.can(viewer, Action.DELETE_POST, row)
-            elif row.shows_body and viewer.is_authenticated:
-                if row.status not in can_flag:
-                    can_flag[row.status] = policy.can(viewer, Action.FLAG_POST, row)
-                view.can_flag = can_flag[row.status]
-        views[row.id] = view
+            elif shows_body and signed_in:
+                if status not in can_flag:
+                    can_flag[status] = policy.can(viewer, Action.FLAG_POST, row)
+                view.can_flag = can_flag[status]
+        views[id_] = view
         if parent is None:
             roots.append(view)
         else:
             parent.children.append(view)
-    return roots
+    return roots, list(views.values())
 
 
 def _ancestor_paths(path: str, below_depth: int) -> list[str]:
@@ -341,9 +340,8 @@ def _tree_page(viewer: User, thread: Thread, root: Post | None, page: int):
     context, replies, number, total, read_at = _page_rows(viewer, thread, root, page)
     can_reply = policy.can(viewer, Action.REPLY, thread)
     root_depth = root.depth if root is not None else 0
-    roots = _build_tree(viewer, [*context, *replies], root_depth, can_reply)
+    roots, shown = _build_tree(viewer, [*context, *replies], root_depth, can_reply)
     context_ids = {row.id for row in context if row.depth > root_depth}
-    shown = [post for opening, post in walk(roots) if opening]
     for post in shown:
         post.is_context = post.id in context_ids
     read = reading.mark_new(viewer, thread, shown, read_at)

@@ -165,6 +165,26 @@ def test_a_second_view_with_nothing_new_writes_nothing(world, reader_client, cou
     assert not [s for s in second.statements if not s.startswith("SELECT")]
 
 
+def test_a_view_held_back_by_news_on_another_page_writes_nothing(
+    world, reader_client, monkeypatch, count_queries
+):
+    space, owner, _, writer = world
+    monkeypatch.setattr(trees, "POSTS_PER_PAGE", 2)
+    thread = start_thread(owner, space)
+    first, second = (reply(writer, first_post(thread), f"Reply {n}") for n in range(2))
+    late = reply(writer, first, "A late answer to the first reply.")
+    url = thread_url(space, thread)
+    # Page 1 shows the first reply and the late answer; the second reply, older than the late
+    # answer, is on page 2 and holds the position at the first reply.
+    reader_client.get(url)
+    assert markers(reader_client, "/s/talk") == [(second.public_id, 2)]
+    with count_queries() as again:
+        page = reader_client.get(url).get_data(as_text=True)
+    assert f'class="reply is-new" id="p{late.public_id}"' in page  # still new: nothing moved
+    assert [s for s in again.statements if not s.startswith("SELECT")] == []
+    assert markers(reader_client, "/s/talk") == [(second.public_id, 2)]
+
+
 def test_a_later_page_marks_read_only_what_it_showed(world, reader_client, monkeypatch):
     space, owner, _, writer = world
     monkeypatch.setattr(trees, "POSTS_PER_PAGE", 2)
