@@ -84,6 +84,14 @@ def visible_spaces_clause(viewer: User) -> ColumnElement[bool]:
     return _listed_or_member_of(_viewers_space_ids(viewer))
 
 
+def visible_spaces_condition(signed_in: bool) -> ColumnElement[bool]:
+    """The SEE_SPACE rule as SQL for viewers who are not site admins (they see every space), with
+    the viewer's id and label left as parameters."""
+    if not signed_in:
+        return Space.visibility != Visibility.HIDDEN
+    return _listed_or_member_of(_space_ids())
+
+
 def readable_spaces_condition(signed_in: bool) -> ColumnElement[bool]:
     """The READ_SPACE rule as SQL, with the viewer's id and label left as parameters."""
     if not signed_in:
