@@ -11,7 +11,7 @@ from forum import policy
 from forum.extensions import db
 from forum.models import Invitation, Membership, MembershipStatus, Space, User
 from forum.pagination import Page, paginate
-from forum.threads.queries import new_threads_column
+from forum.threads.queries import with_new_threads
 
 PER_PAGE = 50
 
@@ -63,11 +63,9 @@ def _directory_statement(signed_in: bool, site_admin: bool):
     """The directory for visitors, members, or site admins (who see every space); built once,
     the viewer's id and label left as parameters."""
     visible = true() if site_admin else policy.visible_spaces_condition(signed_in)
-    return (
-        select(*_CARD_COLUMNS, new_threads_column() if signed_in else literal(None))
-        .where(visible)
-        .order_by(Space.last_activity_at.desc(), Space.id)
-    )
+    spaces = select(*_CARD_COLUMNS)
+    spaces = with_new_threads(spaces) if signed_in else spaces.add_columns(literal(None))
+    return spaces.where(visible).order_by(Space.last_activity_at.desc(), Space.id)
 
 
 def visible_spaces(viewer: User) -> list[DirectoryEntry]:
