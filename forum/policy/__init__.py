@@ -23,6 +23,7 @@ from forum.policy.clauses import (
     staff_spaces_condition,
     viewer_parameters,
     visible_spaces_clause,
+    visible_spaces_condition,
 )
 from forum.policy.events import event_space, is_organiser
 from forum.policy.loaders import (
@@ -93,6 +94,7 @@ __all__ = [
     "unwrapped",
     "viewer_parameters",
     "visible_spaces_clause",
+    "visible_spaces_condition",
 ]
 
 

@@ -56,7 +56,8 @@ def _space_ids(staff: bool = False):
     """The spaces where the viewer's membership grants access now (active, label held)."""
     conditions = _grants_access(bindparam("viewer_id"), bindparam("viewer_label"))
     if staff:
-        conditions.append(Membership.role.in_([Role.MODERATOR, Role.OWNER]))
+        # Not IN (...): a list in IN is re-expanded into the SQL on every execution.
+        conditions.append(or_(Membership.role == Role.MODERATOR, Membership.role == Role.OWNER))
     return (
         select(Membership.space_id).join(Space, Space.id == Membership.space_id).where(*conditions)
     )
@@ -82,6 +83,14 @@ def visible_spaces_clause(viewer: User) -> ColumnElement[bool]:
     if not viewer.is_authenticated:
         return Space.visibility != Visibility.HIDDEN
     return _listed_or_member_of(_viewers_space_ids(viewer))
+
+
+def visible_spaces_condition(signed_in: bool) -> ColumnElement[bool]:
+    """The SEE_SPACE rule as SQL for viewers who are not site admins (they see every space), with
+    the viewer's id and label left as parameters."""
+    if not signed_in:
+        return Space.visibility != Visibility.HIDDEN
+    return _listed_or_member_of(_space_ids())
 
 
 def readable_spaces_condition(signed_in: bool) -> ColumnElement[bool]:

@@ -1,23 +1,41 @@
 """Reads that feed the directory, a space's page and its staff pages: a fixed number of queries."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
-from sqlalchemy import bindparam, func, literal, select
+from sqlalchemy import bindparam, func, literal, select, true
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum import policy
 from forum.extensions import db
 from forum.models import Invitation, Membership, MembershipStatus, Space, User
 from forum.pagination import Page, paginate
-from forum.threads.queries import new_threads_column
+from forum.threads.queries import with_new_threads
 
 PER_PAGE = 50
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class SpaceCard:
+    """What the directory shows of a space: plain columns, as nothing on the page writes to it.
+    Carries what the policy's standing helpers read of a space (its id, its required label)."""
+
+    id: int
+    slug: str
+    name: str
+    description: str | None
+    visibility: str
+    join_policy: str
+    required_label: str | None
+    identity_mode: str
+    member_count: int
+    last_activity_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class DirectoryEntry:
-    space: Space
+    space: SpaceCard
     # Where the viewer stands: "owner", "moderator" or "member" while the membership grants
     # access; else "pending", "declined", "banned" or "label lapsed"; None for no membership.
     standing: str | None
@@ -25,7 +43,7 @@ class DirectoryEntry:
     new_threads: int | None = None
 
 
-def standing_in(viewer: User, space: Space) -> str | None:
+def standing_in(viewer: User, space: Space | SpaceCard) -> str | None:
     """Where the viewer stands in the space, in the words of DirectoryEntry.standing."""
     membership = policy.membership_of(viewer, space)
     if membership is None:
@@ -37,19 +55,30 @@ def standing_in(viewer: User, space: Space) -> str | None:
     return str(membership.status)
 
 
+_CARD_COLUMNS = tuple(getattr(Space, name) for name in SpaceCard.__slots__)
+
+
+@cache
+def _directory_statement(signed_in: bool, site_admin: bool):
+    """The directory for visitors, members, or site admins (who see every space); built once,
+    the viewer's id and label left as parameters."""
+    visible = true() if site_admin else policy.visible_spaces_condition(signed_in)
+    spaces = select(*_CARD_COLUMNS)
+    spaces = with_new_threads(spaces) if signed_in else spaces.add_columns(literal(None))
+    return spaces.where(visible).order_by(Space.last_activity_at.desc(), Space.id)
+
+
 def visible_spaces(viewer: User) -> list[DirectoryEntry]:
     """The spaces the viewer may see, most recently active first, with where they stand and,
     in the spaces they are a member of, how many threads have something new to them."""
     viewer = policy.unwrapped(viewer)
     policy.memberships_of(viewer)  # one query for the standing in every space listed
-    signed_in = viewer.is_authenticated
-    rows = db.session.execute(
-        select(Space, new_threads_column() if signed_in else literal(None))
-        .where(policy.visible_spaces_clause(viewer))
-        .order_by(Space.last_activity_at.desc(), Space.id),
-        policy.viewer_parameters(viewer),
-    ).all()
-    return [DirectoryEntry(space, standing_in(viewer, space), news) for space, news in rows]
+    statement = _directory_statement(viewer.is_authenticated, policy.is_site_admin(viewer))
+    entries = []
+    for *columns, news in db.session.execute(statement, policy.viewer_parameters(viewer)):
+        space = SpaceCard(*columns)
+        entries.append(DirectoryEntry(space, standing_in(viewer, space), news))
+    return entries
 
 
 @cache

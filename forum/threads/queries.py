@@ -174,25 +174,25 @@ def recent_threads(viewer: User, limit: int = 10) -> list[ThreadSummary]:
 NEWS_SHOWN_UP_TO = 20  # "Your spaces" counts threads with news up to this, then says "20+"
 
 
-@cache
-def new_threads_column():
-    """For a statement over spaces: how many threads of each have posts new to the signed-in
-    viewer (listed threads, as the space's page lists them), for a space they are a member of;
-    NULL for the others."""
+def with_new_threads(statement):
+    """A statement over spaces with column `new_threads`: how many threads of each have posts
+    new to the signed-in viewer (listed threads, as the space's page lists them), for a space
+    they are a member of; NULL for the others."""
     is_staff = policy.staff_spaces_condition(True, Thread.space_id)
     # Counted up to NEWS_SHOWN_UP_TO ("20+"): the page's cost stays bounded whatever the number
-    # of threads new to the member, each of which costs an EXISTS.
-    news = (
-        reading.join_positions(
+    # of threads new to the member, each of which costs an EXISTS. The membership is joined
+    # once per space, outside: every thread of the space shares it.
+    news = reading.correlate_membership(
+        reading.join_position(
             select(literal(1)).select_from(Thread).join(Persona, Persona.id == Thread.persona_id)
         )
         .where(Thread.space_id == Space.id, _listed_threads(True, is_staff), reading.has_news())
         .limit(NEWS_SHOWN_UP_TO)
         .correlate(Space)
-        .subquery()
-    )
+    ).subquery()
     count = select(func.count()).select_from(news).scalar_subquery()
-    return case((policy.member_spaces_condition(Space.id), count), else_=None).label("new_threads")
+    column = case((reading.is_member(), count), else_=None).label("new_threads")
+    return reading.join_membership(statement.add_columns(column), Space.id)
 
 
 @cache

@@ -78,17 +78,38 @@ def _counts_as_new(post, since):
 def join_positions(statement):
     """Outer-join, to a statement over threads, the viewer's read position in each thread and
     their membership of its space where that membership grants access now."""
-    viewer_id = bindparam("viewer_id")
+    return join_membership(join_position(statement), Thread.space_id)
+
+
+def join_position(statement):
+    """Outer-join, to a statement over threads, the viewer's read position in each thread; for
+    one of a space's threads whose statement joins the membership already (join_membership())."""
     return statement.outerjoin(
-        _read, and_(_read.user_id == viewer_id, _read.thread_id == Thread.id)
-    ).outerjoin(
+        _read, and_(_read.user_id == bindparam("viewer_id"), _read.thread_id == Thread.id)
+    )
+
+
+def join_membership(statement, space_id_column):
+    """Outer-join the viewer's membership of the space in `space_id_column` where it grants
+    access now: once per space, not per thread, on a statement over spaces."""
+    return statement.outerjoin(
         _member,
         and_(
-            _member.user_id == viewer_id,
-            _member.space_id == Thread.space_id,
+            _member.user_id == bindparam("viewer_id"),
+            _member.space_id == space_id_column,
             policy.member_spaces_condition(_member.space_id),
         ),
     )
+
+
+def correlate_membership(statement):
+    """A subquery over threads, correlated to the membership its enclosing statement joins."""
+    return statement.correlate(_member)
+
+
+def is_member():
+    """SQL truth: the joined membership grants access now (join_membership())."""
+    return _member.id.is_not(None)
 
 
 def _may_have_news(since):
@@ -116,10 +137,12 @@ def unread_columns() -> tuple:
 
 
 def has_news():
-    """SQL truth: the thread has a post new to the viewer (joined with join_positions())."""
+    """SQL truth: the thread has a post new to the viewer (joined with join_positions(), or
+    with join_position() inside a statement joined with join_membership())."""
     since = _since()
     news = select(_news.id).where(_news.thread_id == Thread.id, _counts_as_new(_news, since))
-    return and_(_may_have_news(since), exists(news))
+    # Correlated explicitly: the membership may be joined two levels out (join_membership()).
+    return and_(_may_have_news(since), exists(news.correlate_except(_news)))
 
 
 def position_column():

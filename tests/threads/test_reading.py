@@ -10,7 +10,7 @@ from forum.models import Premoderation, Role, Thread, ThreadRead
 from forum.spaces.membership import leave_space
 from forum.threads import trees
 from forum.threads.queries import NEWS_SHOWN_UP_TO
-from tests.factories import add_member, ban, first_post, reply, start_thread
+from tests.factories import add_member, ban, first_post, grant_label, reply, start_thread
 from tests.support.decisions import decide
 from tests.support.pages import csrf_token
 from tests.threads.test_query_counts import limits_off
@@ -285,3 +285,77 @@ def test_your_spaces_counts_news_up_to_a_bound_and_then_says_so(world, reader_cl
         reader_client.get(thread_url(space, thread))
     page = reader_client.get("/").get_data(as_text=True)
     assert f"{NEWS_SHOWN_UP_TO - 1} threads with new posts" in page  # below it: exact again
+
+
+def your_spaces(client) -> str:
+    page = client.get("/").get_data(as_text=True)
+    return page.split('id="your-spaces-title"')[1].split("</section>")[0]
+
+
+def test_your_spaces_counts_only_what_the_space_page_marks_new(make_user, make_space, sign_in):
+    """The front page's count (the member's membership joined once per space) agrees with the
+    space page's markers: own posts, held and removed ones, and threads started before the
+    member joined and never opened count for neither."""
+    with limits_off():  # new accounts start few threads an hour
+        owner = make_user("olive_owner")
+        space = make_space("held", owner, "public", premoderation=Premoderation.NEW_MEMBERS)
+        writer, moderator = make_user("wes_writer"), make_user("max_mod")
+        add_member(space, writer)
+        add_member(space, moderator, Role.MODERATOR)
+        before = start_thread(owner, space, "Started before the reader joined")  # never opened
+        reader = make_user("rae_reader")
+        add_member(space, reader)
+        client = sign_in(reader)
+        start_thread(reader, space, "Their own")  # held too: a new member's
+        held = start_thread(owner, space, "Only a held reply since")
+        removed = start_thread(owner, space, "Only a removed reply since")
+        for thread in (held, removed):
+            client.get(thread_url(space, thread))
+        reply(writer, first_post(held), "Waiting for a moderator.")  # held: a new member's
+        decide(moderator, reply(owner, first_post(removed), "To be removed."))
+        news = start_thread(owner, space, "Started after the reader joined")  # never opened
+    assert {public_id for public_id, _ in markers(client, "/s/held")} == {
+        first_post(news).public_id
+    }
+    assert "1 thread with new posts" in your_spaces(client)
+
+    client.get(thread_url(space, news))
+    assert "nothing new" in your_spaces(client)
+    with limits_off():
+        reply(owner, first_post(before), "A reply to a thread from before they came.")
+    # Never opened and started before they joined: nothing in it is new to them, anywhere.
+    assert markers(client, "/s/held") == [] and "nothing new" in your_spaces(client)
+    client.get(thread_url(space, before))  # opened now: what comes next is new
+    with limits_off():
+        reply(owner, first_post(before), "After their visit.")
+    assert "1 thread with new posts" in your_spaces(client)
+
+
+def test_your_spaces_leaves_out_a_space_the_members_label_no_longer_opens(
+    make_user, make_space, sign_in
+):
+    owner = make_user("olive_owner", label="police")
+    space = make_space("liaison", owner, "public", required_label="police")
+    officer = make_user("pat_officer", label="police")
+    add_member(space, officer)
+    start_thread(owner, space, "News for the officers")
+    client = sign_in(officer)
+    assert "1 thread with new posts" in your_spaces(client)
+
+    grant_label(officer, None)  # revoked: the membership no longer grants access
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="your-spaces-title"' not in page
+    assert "your verified label no longer lets you in" in page
+
+
+def test_your_spaces_after_mark_all_read_counts_nothing_from_before(world, reader_client):
+    """Mark all read, then one's own reply makes the thread active again: the older posts,
+    new to members who never marked the space read, stay read for this one."""
+    space, owner, reader, writer = world
+    thread = start_thread(writer, space)
+    reply(owner, first_post(thread), "Before marking read.")
+    reader_client.post("/s/talk/read", data={"csrf_token": csrf_token(reader_client, "/s/talk")})
+    assert "nothing new" in your_spaces(reader_client)
+    reply(reader, first_post(thread), "Their own, after marking read.")
+    assert "nothing new" in your_spaces(reader_client)
+    assert markers(reader_client, "/s/talk") == []
