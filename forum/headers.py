@@ -57,7 +57,7 @@ def init_app(app: Flask) -> None:
 def add_security_headers(response: Response) -> Response:
     # One pass over the response's few headers: Headers.setdefault() and `in` look each name up
     # by raising and catching a KeyError when it is absent, as these nearly always are.
-    present = {name.lower() for name in response.headers.keys()}
+    present = {name.lower() for name, _ in response.headers}
     for key, name, value in _SECURITY_HEADERS_BY_KEY:
         if key not in present:
             response.headers.add(name, value)

@@ -10,7 +10,6 @@ record for any visitor whose session holds anything (the sign-in form's CSRF tok
 
 import hashlib
 from datetime import UTC, datetime, timedelta
-
 from functools import cache
 
 from flask import Flask, Request, Response
