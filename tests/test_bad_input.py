@@ -139,14 +139,23 @@ def test_a_line_break_in_a_one_line_field_is_refused_and_a_bell_anywhere(world):
 
 @pytest.mark.parametrize(
     "path",
-    ["/u/ada%00steward", "/s/ta%00lk", "/s/talk%0d%0a/new", "/s/talk/t/%00", "/p/%00/edit"],
+    [
+        "/u/ada%00steward",
+        "/s/ta%00lk",
+        "/s/talk%0d%0a/new",
+        "/s/talk/t/%00",
+        "/p/%00/edit",
+        "/s/ta%c2%85lk",
+    ],
 )
 def test_a_control_character_in_a_path_is_a_page_that_does_not_exist(world, path):
     assert world.visitor.get(path).status_code == 404
     assert world.admin.get(path).status_code == 404
 
 
-@pytest.mark.parametrize("query", ["page=%00", "page=1%0d%0a", "next=/%00", "q%00=1"])
+@pytest.mark.parametrize(
+    "query", ["page=%00", "page=1%0d%0a", "next=/%00", "q%00=1", "page=1%c2%9b"]
+)
 def test_a_control_character_in_a_query_is_a_clear_400(world, query):
     response = world.admin.get(f"/s/talk?{query}")
     assert response.status_code == 400
