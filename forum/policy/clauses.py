@@ -56,7 +56,8 @@ def _space_ids(staff: bool = False):
     """The spaces where the viewer's membership grants access now (active, label held)."""
     conditions = _grants_access(bindparam("viewer_id"), bindparam("viewer_label"))
     if staff:
-        conditions.append(Membership.role.in_([Role.MODERATOR, Role.OWNER]))
+        # Two comparisons, not IN: an IN list is expanded into the SQL on every execution.
+        conditions.append(or_(Membership.role == Role.MODERATOR, Membership.role == Role.OWNER))
     return (
         select(Membership.space_id).join(Space, Space.id == Membership.space_id).where(*conditions)
     )
