@@ -45,6 +45,8 @@ SECURITY_HEADERS = {
     "Permissions-Policy": PERMISSIONS_POLICY,
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+# Lower-cased once: a view's own header of the same name wins.
+_SECURITY_HEADERS_BY_KEY = [(name.lower(), name, value) for name, value in SECURITY_HEADERS.items()]
 
 
 def init_app(app: Flask) -> None:
@@ -53,9 +55,13 @@ def init_app(app: Flask) -> None:
 
 
 def add_security_headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if current_user.is_authenticated and "Cache-Control" not in response.headers:
+    # One pass over the response's few headers: Headers.setdefault() and `in` look each name up
+    # by raising and catching a KeyError when it is absent, as these nearly always are.
+    present = {name.lower() for name, _ in response.headers}
+    for key, name, value in _SECURITY_HEADERS_BY_KEY:
+        if key not in present:
+            response.headers.add(name, value)
+    if current_user.is_authenticated and "cache-control" not in present:
         response.headers["Cache-Control"] = "private, no-cache"
     return response
 

@@ -8,6 +8,7 @@ On PostgreSQL, which cannot store NUL, this is what once lost a post to a 500.
 
 import os
 import stat
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from sqlalchemy import func, select
 
 from forum import create_app
 from forum.extensions import db
+from forum.inputs import has_control
 from forum.links import absolute_url
 from forum.models import Post, Role, User
 from tests import factories
@@ -139,18 +141,35 @@ def test_a_line_break_in_a_one_line_field_is_refused_and_a_bell_anywhere(world):
 
 @pytest.mark.parametrize(
     "path",
-    ["/u/ada%00steward", "/s/ta%00lk", "/s/talk%0d%0a/new", "/s/talk/t/%00", "/p/%00/edit"],
+    [
+        "/u/ada%00steward",
+        "/s/ta%00lk",
+        "/s/talk%0d%0a/new",
+        "/s/talk/t/%00",
+        "/p/%00/edit",
+        "/s/ta%c2%85lk",
+    ],
 )
 def test_a_control_character_in_a_path_is_a_page_that_does_not_exist(world, path):
     assert world.visitor.get(path).status_code == 404
     assert world.admin.get(path).status_code == 404
 
 
-@pytest.mark.parametrize("query", ["page=%00", "page=1%0d%0a", "next=/%00", "q%00=1"])
+@pytest.mark.parametrize(
+    "query", ["page=%00", "page=1%0d%0a", "next=/%00", "q%00=1", "page=1%c2%9b"]
+)
 def test_a_control_character_in_a_query_is_a_clear_400(world, query):
     response = world.admin.get(f"/s/talk?{query}")
     assert response.status_code == 400
     assert "contains a control character" in response.get_data(as_text=True)
+
+
+def test_a_control_character_is_exactly_what_unicode_calls_one():
+    # Category Cc lies within U+0000–U+009F; the whole Basic Multilingual Plane is checked.
+    every = [chr(code) for code in range(0x10000)]
+    assert [c for c in every if has_control(c)] == [
+        c for c in every if unicodedata.category(c) == "Cc"
+    ]
 
 
 def test_a_next_that_would_split_the_location_header_goes_home(world, app):

@@ -1,4 +1,5 @@
-"""Links made from a pattern are the links url_for() makes, whatever the order of their parts."""
+"""Links made from a pattern are the links url_for() makes, whatever the order of their parts;
+the links every page shows are kept per process, and follow the application's root."""
 
 from flask import url_for
 
@@ -20,3 +21,18 @@ def test_a_pattern_gives_the_same_links_as_url_for(app):
         assert branch("p" * 12) == url_for(
             "threads.branch", slug="s", thread_public_id="t" * 12, post_public_id="p" * 12
         )
+
+
+def test_the_links_every_page_shows_follow_the_application_root(member_client):
+    # The same process served under a prefix (SCRIPT_NAME) and then without it: a link kept
+    # for one root is never shown under another.
+    for _ in range(2):
+        under = member_client.get("/about", base_url="http://localhost/forum").get_data(
+            as_text=True
+        )
+        for link in ("/forum/about", "/forum/static/css/site.css", "/forum/notifications"):
+            assert f'href="{link}"' in under
+        plain = member_client.get("/about").get_data(as_text=True)
+        for link in ("/about", "/static/css/site.css", "/notifications", "/settings"):
+            assert f'href="{link}"' in plain
+        assert "/forum/" not in plain

@@ -10,11 +10,11 @@ record for any visitor whose session holds anything (the sign-in form's CSRF tok
 
 import hashlib
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Row, bindparam, select, update
 
 from forum.extensions import db
 from forum.models import BrowserSession, User
@@ -78,7 +78,7 @@ class ServerSessionInterface(SecureCookieSessionInterface):
             return session
         session.update(self.serializer.loads(record.data))
         session.modified = False
-        session.attach(record.id, record.user, value, is_new=False)
+        session.attach(record.id, record.User, value, is_new=False)
         session.is_stale = record.last_seen_on < today()
         return session
 
@@ -122,17 +122,25 @@ def _visitor_part(session: ForumSession) -> ForumSession:
     return session
 
 
-def _live_record(session_id: str, lifetime_days: int) -> BrowserSession | None:
-    """The record of a session id with its account, unless it ended or expired."""
-    oldest = today() - timedelta(days=lifetime_days)
-    return db.session.scalar(
-        select(BrowserSession)
-        .options(joinedload(BrowserSession.user))
+@cache
+def _live_record_statement():
+    # Built once per process; the account is the one entity (it goes into the session's
+    # identity map, so `current_user` needs nothing more), the record's fields plain columns.
+    return (
+        select(User, BrowserSession.id, BrowserSession.data, BrowserSession.last_seen_on)
+        .join_from(BrowserSession, User, BrowserSession.user_id == User.id)
         .where(
-            BrowserSession.id_hash == hash_session_id(session_id),
-            BrowserSession.last_seen_on >= oldest,
+            BrowserSession.id_hash == bindparam("id_hash"),
+            BrowserSession.last_seen_on >= bindparam("oldest"),
         )
     )
+
+
+def _live_record(session_id: str, lifetime_days: int) -> Row | None:
+    """The record of a session id with its account (`user`), unless it ended or expired."""
+    oldest = today() - timedelta(days=lifetime_days)
+    parameters = {"id_hash": hash_session_id(session_id), "oldest": oldest}
+    return db.session.execute(_live_record_statement(), parameters).one_or_none()
 
 
 def init_app(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Server-side sessions: the cookie holds a random id, the database its hash, visitors no row."""
 
 import hashlib
+import re
 from datetime import timedelta
 
 import pytest
@@ -143,6 +144,22 @@ def test_a_signed_in_page_writes_nothing_on_a_day_already_seen(member_client, co
     assert response.status_code == 200
     assert writes(counter) == []
     assert "Set-Cookie" not in response.headers
+
+
+def test_a_signed_in_request_reads_its_record_and_account_in_one_statement(
+    member_client, count_queries
+):
+    with count_queries() as counter:
+        answer = member_client.get("/healthz")
+    assert answer.status_code == 200
+    assert len(counter.statements) == 1, counter.statements
+    # The view's own cache rule stands; the members' "private" is only the default.
+    assert answer.headers["Cache-Control"] == "no-store"
+    with count_queries() as counter:
+        page = member_client.get("/settings")
+    # The account came with the record: the page shows it without reading it again.
+    assert "<bdi>member_mo</bdi>" in page.get_data(as_text=True)
+    assert not [sql for sql in counter.statements if re.search(r"FROM users\s+WHERE", sql)]
 
 
 def test_last_seen_is_renewed_once_a_day_with_the_cookie(member_client, count_queries):
