@@ -28,6 +28,7 @@ MARKUP_BUILDERS = {
     "times.py",
     "identity/authors.py",
     "threads/post_markup.py",
+    "threads/list_markup.py",
 }
 
 

@@ -137,7 +137,7 @@ def _live_record_statement():
 
 
 def _live_record(session_id: str, lifetime_days: int) -> Row | None:
-    """The record of a session id with its account (`user`), unless it ended or expired."""
+    """The record of a session id with its account (`User`), unless it ended or expired."""
     oldest = today() - timedelta(days=lifetime_days)
     parameters = {"id_hash": hash_session_id(session_id), "oldest": oldest}
     return db.session.execute(_live_record_statement(), parameters).one_or_none()
