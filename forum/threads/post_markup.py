@@ -63,10 +63,6 @@ def _meta(post, links, parts: list) -> None:
     parts.append("</p>")
 
 
-def _body(html: str) -> str:
-    return str(rendered(html))
-
-
 def _text(post, parts: list) -> None:
     if not post.shows_body:
         parts.append(f'<p class="placeholder">{placeholder(post.status)}</p>')
@@ -84,10 +80,10 @@ def _text(post, parts: list) -> None:
             f'<span dir="auto">{escape(post.content_warning)}</span> '
             '<span class="when-closed">(show the post)</span>'
             '<span class="when-open">(hide the post)</span></summary>'
-            f"{_body(post.body_html)}</details>"
+            f"{rendered(post.body_html)}</details>"
         )
     else:
-        parts.append(_body(post.body_html))
+        parts.append(rendered(post.body_html))
 
 
 def _actions(post, links, parts: list) -> None:
