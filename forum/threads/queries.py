@@ -60,8 +60,7 @@ def _title_shown(signed_in: bool, is_staff):
 
 def _summary_columns(signed_in: bool, is_staff) -> tuple:
     shown = _title_shown(signed_in, is_staff)
-    return (
-        *(reading.unread_columns() if signed_in else ()),
+    return (  # in the order _summary() unpacks them: the thread's, its starter's, what is new
         Thread.id,
         Thread.public_id,
         case((shown, Thread.title), else_=literal(None)).label("title"),
@@ -74,6 +73,7 @@ def _summary_columns(signed_in: bool, is_staff) -> tuple:
         Thread.last_activity_at,
         select(Resource.id).where(Resource.thread_id == Thread.id).exists().label("is_resource"),
         *authors.author_columns(signed_in),
+        *(reading.unread_columns() if signed_in else (literal(0), literal(None))),
     )
 
 
@@ -94,21 +94,26 @@ def _listing(statement, signed_in: bool):
 
 
 def _summary(row) -> ThreadSummary:
-    unread = row._mapping
+    """A row of _summary_columns(), unpacked by position: a look-up by name on a row costs more
+    than building the summary."""
+    (
+        id_, public_id, title, title_shown, status, pinned, locked, content_warning, reply_count,
+        last_activity_at, is_resource, handle, kind, label, is_you, new_posts, first_unread,
+    ) = row[:17]  # fmt: skip
     return ThreadSummary(
-        id=row.id,
-        public_id=row.public_id,
-        title=row.title,
-        status=row.status,
-        pinned=row.pinned,
-        locked=row.locked,
-        content_warning=row.content_warning if row.title_shown else None,
-        reply_count=row.reply_count,
-        last_activity_at=row.last_activity_at,
-        author=authors.author(row) if row.title_shown else None,
-        new_posts=unread.get("new_posts", 0),
-        first_unread=unread.get("first_unread"),
-        is_resource=row.is_resource,
+        id=id_,
+        public_id=public_id,
+        title=title,
+        status=status,
+        pinned=pinned,
+        locked=locked,
+        content_warning=content_warning if title_shown else None,
+        reply_count=reply_count,
+        last_activity_at=last_activity_at,
+        author=authors.author_of(handle, kind, label, is_you) if title_shown else None,
+        new_posts=new_posts or 0,
+        first_unread=first_unread,
+        is_resource=is_resource,
     )
 
 
@@ -166,7 +171,7 @@ def recent_threads(viewer: User, limit: int = 10) -> list[ThreadSummary]:
     summaries = []
     for row in db.session.execute(statement, parameters):
         summary = _summary(row)
-        summary.space_slug, summary.space_name = row.slug, row.name
+        summary.space_slug, summary.space_name = row[17:19]
         summaries.append(summary)
     return summaries
 
