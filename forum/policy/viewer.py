@@ -8,14 +8,33 @@ add or remove a membership, a persona or a registration call forget(), so the ne
 the new state.
 """
 
-from functools import cached_property
+from functools import cache, cached_property
 
 from flask import g, has_app_context
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.local import LocalProxy
 
 from forum.extensions import db
 from forum.models import Membership, Persona, PersonaKind, Registration, Space, User
+
+
+@cache
+def _statements() -> dict:
+    # Built once per process: building a statement costs more than running it, and every
+    # signed-in page asks one or two of these.
+    mine = bindparam("user_id")
+    return {
+        "memberships": select(Membership).where(Membership.user_id == mine),
+        "membership": select(Membership).where(
+            Membership.user_id == mine, Membership.space_id == bindparam("space_id")
+        ),
+        "personas": select(Persona.id, Persona.space_id, Persona.kind, Persona.handle).where(
+            Persona.user_id == mine
+        ),
+        "registrations": select(Registration.event_id, Registration.status).where(
+            Registration.user_id == mine
+        ),
+    }
 
 
 class ViewerContext:
@@ -26,7 +45,7 @@ class ViewerContext:
     @cached_property
     def memberships(self) -> dict[int, Membership]:
         """The viewer's membership rows, whatever their status, by space id."""
-        rows = db.session.scalars(select(Membership).where(Membership.user_id == self.user_id))
+        rows = db.session.scalars(_statements()["memberships"], {"user_id": self.user_id})
         return {membership.space_id: membership for membership in rows}
 
     def membership_in(self, space_id: int) -> Membership | None:
@@ -36,19 +55,13 @@ class ViewerContext:
             return self.memberships.get(space_id)
         if space_id not in self._in_space:
             self._in_space[space_id] = db.session.scalar(
-                select(Membership).where(
-                    Membership.user_id == self.user_id, Membership.space_id == space_id
-                )
+                _statements()["membership"], {"user_id": self.user_id, "space_id": space_id}
             )
         return self._in_space[space_id]
 
     @cached_property
     def _personas(self) -> list[tuple[int, int, PersonaKind, str]]:
-        return db.session.execute(
-            select(Persona.id, Persona.space_id, Persona.kind, Persona.handle).where(
-                Persona.user_id == self.user_id
-            )
-        ).all()
+        return db.session.execute(_statements()["personas"], {"user_id": self.user_id}).all()
 
     @cached_property
     def persona_spaces(self) -> dict[int, int]:
@@ -70,11 +83,7 @@ class ViewerContext:
     @cached_property
     def registrations(self) -> dict[int, str]:
         """The status of the viewer's registration for each event they registered for."""
-        rows = db.session.execute(
-            select(Registration.event_id, Registration.status).where(
-                Registration.user_id == self.user_id
-            )
-        )
+        rows = db.session.execute(_statements()["registrations"], {"user_id": self.user_id})
         return dict(rows.all())
 
 
