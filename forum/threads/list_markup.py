@@ -14,6 +14,11 @@ from forum.threads.post_markup import placeholder
 from forum.times import minute_element
 from forum.url_patterns import url_pattern
 
+_PINNED = '<span class="badge">Pinned</span>'
+_RESOURCE = '<span class="badge badge-resource">Resource</span>'
+_LOCKED = '<span class="badge badge-locked">Locked</span>'
+_WARNED = '<span class="badge badge-cw">Content warning</span>'
+
 
 def _heading(thread, link: str, permalink) -> str:
     title = escape(thread.title) if thread.title is not None else placeholder(thread.status)
@@ -38,11 +43,11 @@ def space_thread_items(threads, slug: str) -> Markup:
     parts = []
     for thread in threads:
         badges = "".join(
-            badge
+            f"{badge} "
             for shown, badge in (
-                (thread.pinned, '<span class="badge">Pinned</span> '),
+                (thread.pinned, _PINNED),
                 (thread.is_resource and thread.title, _RESOURCE),
-                (thread.locked, '<span class="badge badge-locked">Locked</span> '),
+                (thread.locked, _LOCKED),
                 (thread.content_warning, _WARNED),
             )
             if shown
@@ -65,19 +70,14 @@ def recent_thread_items(threads) -> Markup:
     parts = []
     for thread in threads:
         started = f"started by {author_element(thread.author)} · " if thread.author else ""
-        warned = ' <span class="badge badge-cw">Content warning</span>'
         parts.append(
             '<li class="thread-item">'
             f"{_heading(thread, thread_url(thread.space_slug, thread.public_id), permalink)}"
             f'<p class="meta">In <a href="{space_url(thread.space_slug)}"><bdi>'
             f"{escape(thread.space_name)}</bdi></a> · {started}{_replies(thread.reply_count)}"
-            f"{warned if thread.content_warning else ''}</p></li>"
+            f"{' ' + _WARNED if thread.content_warning else ''}</p></li>"
         )
     return Markup("".join(parts))  # noqa: S704 (every text is escaped)
-
-
-_RESOURCE = '<span class="badge badge-resource">Resource</span> '
-_WARNED = '<span class="badge badge-cw">Content warning</span> '
 
 
 def init_app(app: Flask) -> None:
