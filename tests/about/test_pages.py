@@ -70,7 +70,9 @@ def test_every_change_is_logged_with_the_text_it_replaced(admin_client, admin):
     _save(admin_client, privacy="Second promise.")
     _save(admin_client, privacy="Second promise.")  # unchanged: no entry
     entries = db.session.scalars(
-        select(ModAction).where(ModAction.action == ActionKind.SITE_TEXT_CHANGED)
+        select(ModAction)
+        .where(ModAction.action == ActionKind.SITE_TEXT_CHANGED)
+        .order_by(ModAction.id)
     ).all()
     assert [entry.changes for entry in entries] == [
         {"text": "privacy", "before": ""},
