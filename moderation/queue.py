@@ -34,6 +34,7 @@ from forum.models.types import utcnow
 from forum.pagination import Page, paginate
 from forum.policy import Action
 from forum.policy import posts as post_rule
+from forum.threads import queries as thread_queries
 
 ITEMS_PER_PAGE = 25
 EXCERPT_LENGTH = 200
@@ -248,9 +249,8 @@ def item_page(viewer: User, post: Post, item: QueueItem | None = None) -> ItemPa
     # A site admin reads a closed space's posts only in the queue: the item's post, not the
     # persona's other posts nor the one it answers.
     reads_space = policy.can(viewer, Action.READ_SPACE, space)
-    resource = db.session.scalar(select(Resource).where(Resource.thread_id == thread.id))
     return ItemPage(
-        resource=resource,
+        resource=thread_queries.resource_of(thread),
         item=item,
         post=post,
         thread=thread,
