@@ -163,7 +163,18 @@ def throwaway_postgres_database(server_url: str, purpose: str) -> Iterator[str]:
             yield url.set(database=name).render_as_string(hide_password=False)
         finally:
             with server.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                # Connections the test left open (a server it started) are ended first. Then a
+                # plain DROP, which ends an autovacuum worker on the database itself: WITH
+                # (FORCE) refuses to end one for a role outside pg_signal_backend.
+                connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = :name AND usename = current_user"
+                        " AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": name},
+                )
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     finally:
         server.dispose()
 
