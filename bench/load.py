@@ -22,8 +22,9 @@ from sqlalchemy import select
 
 from bench import flood
 from bench.loadclient import OUTCOMES, Browser, FormFields, Tally, botnet_address, percentile
-from bench.run import HOST, SECRET_KEY, WORK, Server, ensure_debian_command, free_port, setting
+from bench.run import SECRET_KEY, WORK, ensure_debian_command, serve, setting
 from bench.seed import BENCH_SPACE, BENCH_THREAD_IDS, THREAD_100_PATH, bench_app, seed
+from bench.servers import HOST, Gunicorn, free_port
 from forum.accounts import services as accounts
 from forum.config import Config
 from forum.extensions import db
@@ -250,7 +251,7 @@ def reply_pace() -> float:
 # The run
 
 
-def run(world: World, server: Server) -> tuple["Record", list]:
+def run(world: World, server: Gunicorn) -> tuple["Record", list]:
     port = server.port
     rng = random.Random(12)  # noqa: S311 (load, nothing secret)
     record, phase, stop = Record(), ["baseline"], threading.Event()
@@ -289,7 +290,7 @@ def run(world: World, server: Server) -> tuple["Record", list]:
     return record, floods
 
 
-def _mark(server: Server) -> tuple[float, float, float]:
+def _mark(server: Gunicorn) -> tuple[float, float, float]:
     """CPU seconds so far of the server and of this process, and the time."""
     return server.cpu_seconds(), time.process_time(), time.monotonic()
 
@@ -366,8 +367,8 @@ def main() -> int:
             "RATELIMIT_STORAGE_URI": storage,
             "TRUSTED_PROXIES": "1",  # the generator's X-Forwarded-For is each request's address
         }
-        with Server("load", "wsgi:app", env) as server:
-            record, floods = run(world, server)
+        with serve("load", "wsgi:app", env) as served:
+            record, floods = run(world, served)
     with bench_app(world.database).app_context():
         stored = stored_posts()
     lost = audit(record.ledger.accepted, stored)

@@ -11,7 +11,8 @@ from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
-from bench.run import HOST, USER_AGENT
+from bench.run import USER_AGENT
+from bench.servers import HOST
 
 TIMEOUT = 30.0  # seconds a request may take before it counts as unanswered
 OUTCOMES = ("2xx/3xx", "429", "other 4xx", "5xx", "no answer")

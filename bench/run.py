@@ -6,7 +6,6 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,16 +13,14 @@ from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 from http.cookiejar import CookieJar
 from pathlib import Path
-from urllib.error import URLError
 from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, Request, build_opener
 
 from bench import markup, notify, search
 from bench.seed import BENCH_SPACE, THREAD_100_PATH, THREAD_1000_PATH, Dataset, seed
+from bench.servers import ROOT, Gunicorn
 
-ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
-HOST = "127.0.0.1"  # loopback only
 USER_AGENT = "safe-spaces-bench"  # the same for sign-in and wrk, as one browser
 SECRET_KEY = "bench-secret-key-not-for-production"  # noqa: S105 (fixed so both workers agree)
 
@@ -140,107 +137,14 @@ def ensure_gunicorn() -> str:
     return str(gunicorn)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
 # Servers
 
 
-class Server:
-    """A gunicorn master with sync workers on loopback, stopped on exit whatever happened."""
-
-    def __init__(self, name: str, app: str, env: dict[str, str] | None = None):
-        self.name, self.app, self.env = name, app, env or {}
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
-        self.log = WORK / f"gunicorn-{name}.log"
-
-    @property
-    def base(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    def __enter__(self) -> "Server":
-        command = [
-            ensure_gunicorn(),
-            "--workers", str(WORKERS),
-            "--worker-class", "sync",
-            "--bind", f"{HOST}:{self.port}",
-            "--chdir", str(ROOT),
-            "--log-level", "warning",
-            self.app,
-        ]  # fmt: skip
-        env = os.environ | {"PYTHONDONTWRITEBYTECODE": "1"} | self.env
-        with self.log.open("w") as log:
-            # Its own process group, so stopping it reaches the workers too.
-            self.process = subprocess.Popen(  # noqa: S603
-                command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        try:
-            self._wait_until_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def _wait_until_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn ({self.name}) exited; see {self.log}")
-            try:
-                with build_opener().open(self.base + "/", timeout=5) as response:
-                    if response.status == 200:
-                        return
-            except (URLError, OSError):
-                pass
-            time.sleep(0.2)
-        raise SystemExit(f"gunicorn ({self.name}) did not answer within {timeout:.0f} s")
-
-    def __exit__(self, *_exc) -> None:
-        self.stop()
-
-    def cpu_seconds(self) -> float:
-        """CPU time used so far by the gunicorn master and its workers (user and system)."""
-        return sum(_cpu_seconds(pid) for pid in [self.process.pid, *_children(self.process.pid)])
-
-    def stop(self) -> None:
-        process = self.process
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)  # gunicorn stops its workers gracefully
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-
-
-def _stat(pid: int) -> list[str]:
-    # The fields after the command name, which may itself hold spaces and parentheses.
-    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-
-
-def _cpu_seconds(pid: int) -> float:
-    try:
-        fields = _stat(pid)
-    except OSError:  # a worker that has just exited
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _children(pid: int) -> list[int]:
-    children = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int(_stat(int(entry.name))[1]) == pid:
-                    children.append(int(entry.name))
-            except (OSError, IndexError, ValueError):
-                continue
-    return children
+def serve(name: str, app: str, env: dict[str, str] | None = None) -> Gunicorn:
+    """A gunicorn of WORKERS sync workers, its output kept in bench/.work/gunicorn-NAME.log."""
+    ensure_gunicorn()
+    log = WORK / f"gunicorn-{name}.log"
+    return Gunicorn(env or {}, app=app, workers=WORKERS, log=log, ready_path="/")
 
 
 # Signing in
@@ -406,7 +310,7 @@ def table(results: list[Result], ceilings: list[Result]) -> str:
 
 
 def _stop_on_signal(signum, _frame) -> None:
-    # Unwind like an error, so that every `with Server(...)` stops its server on the way out.
+    # Unwind like an error, so that every `with serve(...)` stops its server on the way out.
     raise SystemExit(f"stopped by signal {signum}")
 
 
@@ -439,9 +343,9 @@ def main() -> int:
     results: list[Result] = []
     # All servers run at once; those not under load wait in accept() and cost nothing.
     with (
-        Server("ceiling", "bench.ceiling:app") as bare,
-        Server("forum", "wsgi:app", env) as forum,
-        Server("forum-uncached", "wsgi:app", env | {"ANON_CACHE_SECONDS": "0"}) as uncached,
+        serve("ceiling", "bench.ceiling:app") as bare,
+        serve("forum", "wsgi:app", env) as forum,
+        serve("forum-uncached", "wsgi:app", env | {"ANON_CACHE_SECONDS": "0"}) as uncached,
     ):
 
         def ceiling(warmup: int = 0) -> Result:

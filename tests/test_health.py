@@ -4,10 +4,10 @@ import json
 
 import pytest
 
+from bench.servers import free_port
 from forum import create_app
 from tests.conftest import settings_for_tests
 from tests.support.client import Client
-from tests.support.servers import free_port
 
 ADDRESS = "198.51.100.23"  # a documentation address (RFC 5737)
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bench.servers import free_port
 from forum.extensions import db
 from forum.mail import sender
 from forum.models import (
@@ -23,7 +24,6 @@ from forum.models import (
 from forum.models.types import utcnow
 from tests.factories import first_post, reply, start_thread
 from tests.mail.conftest import SITE_URL, mailed_notification, told_of_reply
-from tests.support.mailbox import free_port
 from tests.threads.test_query_counts import limits_off
 
 

@@ -6,8 +6,8 @@ import tempfile
 
 import pytest
 
+from bench.servers import gunicorn_executable
 from tests.conftest import skip_or_fail
-from tests.support.servers import gunicorn_executable
 
 
 @pytest.fixture(scope="module")

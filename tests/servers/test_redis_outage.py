@@ -8,13 +8,13 @@ import time
 
 import pytest
 
+from bench.servers import HOST, free_port, stop
 from forum import create_app
 from forum.extensions import db
 from tests.conftest import _delete_all_rows, settings_for_tests, skip_or_fail
 from tests.factories import PASSWORD
 from tests.servers.conftest import documentation_address
 from tests.support.client import Client
-from tests.support.servers import HOST, free_port, stop
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,13 @@ import shutil
 
 import pytest
 
+from bench.servers import Gunicorn
 from forum.extensions import db
 from tests import factories
 from tests.conftest import skip_or_fail
 from tests.factories import PASSWORD
 from tests.servers.conftest import documentation_address
-from tests.support.servers import Browser, Gunicorn, nginx_in_front_of
+from tests.support.servers import Browser, nginx_in_front_of
 
 SERVERS = ("a", "b")
 

@@ -5,8 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bench.servers import Gunicorn
 from tests.servers.conftest import documentation_address
-from tests.support.servers import Browser, Gunicorn
+from tests.support.servers import Browser
 
 LIMIT = 10  # RATELIMIT_LOGIN_PER_ADDRESS: sign-in attempts a minute from one address
 

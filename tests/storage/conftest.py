@@ -12,18 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from bench.servers import free_port
 from forum.storage import LocalStorage, S3Storage, Storage, s3_storage
 from tests.conftest import skip_or_fail
 
 # moto's server takes any credentials; the tests still send some, as a real install would.
 ACCESS_KEY = "test-access-key"
 SECRET_KEY = "test-secret-key"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _answers(port: int) -> bool:
@@ -42,7 +37,7 @@ def s3_endpoint() -> Iterator[str]:
         import moto.server  # noqa: F401
     except ImportError as error:
         skip_or_fail(f"boto3 or moto's server is not installed (pip install -e '.[dev]'): {error}")
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen(  # noqa: S603 (our own interpreter, fixed arguments)
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],

@@ -2,11 +2,12 @@
 
 import email
 import email.policy
-import socket
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+
+from bench.servers import free_port
 
 # What the server answers to refuse a recipient, and to go away in the middle of a message.
 REFUSED = "550 5.1.1 No such mailbox here"
@@ -67,13 +68,6 @@ class Mailbox:
         self.received.clear()
         self.refuse.clear()
         self.close_on.clear()
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on, at least for now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_server(mailbox: Mailbox) -> Controller:

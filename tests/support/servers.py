@@ -1,140 +1,18 @@
-"""Real servers on loopback for tests: gunicorn serving the app, nginx in front, a browser."""
+"""Real servers on loopback for tests: nginx in front of gunicorns (bench/servers.py), a browser."""
 
-import json
-import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
-from urllib.error import HTTPError, URLError
+from urllib.error import HTTPError
 from urllib.parse import urlencode, urljoin, urlsplit
 from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
 
+from bench.servers import HOST, Gunicorn, answers_200, free_port, stop, wait_until
 from tests.support.forms import read_forms
-
-ROOT = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    """A TCP port on loopback that nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(answers, what: str, process: subprocess.Popen, log: Path, timeout: float = 60):
-    """Poll `answers()` until it is true; fail with the log when the process exits first."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode}:\n{log.read_text()}")
-        if answers():
-            return
-        time.sleep(0.05)
-    raise RuntimeError(f"{what} did not answer within {timeout:.0f} s:\n{log.read_text()}")
-
-
-def _answers_200(url: str) -> bool:
-    try:
-        with build_opener().open(url, timeout=2) as response:
-            return response.status == 200
-    except (URLError, OSError):
-        return False
-
-
-def gunicorn_executable() -> str:
-    """The gunicorn of this interpreter's environment (a development dependency)."""
-    found = Path(sys.executable).parent / "gunicorn"
-    return str(found) if found.exists() else (shutil.which("gunicorn") or "")
-
-
-def _no_control_socket() -> list[str]:
-    # gunicorn 25.1 and later open a control socket at one path per user: two servers of one
-    # test would fight over it.
-    import gunicorn
-
-    return ["--no-control-socket"] if gunicorn.version_info >= (25, 1) else []
-
-
-def stop(process: subprocess.Popen | None) -> None:
-    """Stop a server started in its own process group: gracefully, then for good."""
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
-
-
-@dataclass
-class Gunicorn:
-    """`gunicorn wsgi:app` from the project's folder (so with its gunicorn.conf.py)."""
-
-    env: dict[str, str]
-    workers: int = 2
-    port: int = field(default_factory=free_port)
-    log: Path = field(default_factory=lambda: Path(tempfile.mkstemp(suffix=".log")[1]))
-    process: subprocess.Popen | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    def start(self) -> "Gunicorn":
-        command = [
-            gunicorn_executable(),
-            "--workers", str(self.workers),
-            "--worker-class", "sync",
-            "--bind", f"{HOST}:{self.port}",
-            *_no_control_socket(),
-            "wsgi:app",
-        ]  # fmt: skip
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **self.env}
-        with self.log.open("w") as log:
-            # Its own process group, so stopping it reaches the workers too.
-            self.process = subprocess.Popen(  # noqa: S603
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-        try:
-            # Every worker, not just the first: a test may need both to answer.
-            wait_until(self._all_workers_ready, "gunicorn", self.process, self.log)
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def _all_workers_ready(self) -> bool:
-        # gunicorn.conf.py logs a line for each worker that has loaded the app.
-        return self.output().count("Worker ready (pid:") >= self.workers and _answers_200(
-            self.base + "/healthz"
-        )
-
-    def stop(self) -> None:
-        stop(self.process)
-        self.log.unlink(missing_ok=True)
-
-    def output(self) -> str:
-        return self.log.read_text()
-
-    def request_lines(self) -> list[dict]:
-        """The request log's JSON lines in this server's output so far."""
-        lines = []
-        for line in self.output().splitlines():
-            if line.startswith("{"):
-                lines.append(json.loads(line))
-        return lines
-
 
 NGINX_CONFIG = """
 daemon off;
@@ -188,7 +66,7 @@ def nginx_in_front_of(a: Gunicorn, b: Gunicorn):
         )  # fmt: skip
     base = f"http://{HOST}:{port}"
     try:
-        wait_until(lambda: _answers_200(base + "/healthz"), "nginx", process, log)
+        wait_until(lambda: answers_200(base + "/healthz"), "nginx", process, log)
         yield base
     finally:
         stop(process)
