@@ -12,13 +12,12 @@ import time
 from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 from http.cookiejar import CookieJar
-from pathlib import Path
 from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, Request, build_opener
 
 from bench import markup, notify, search
 from bench.seed import BENCH_SPACE, THREAD_100_PATH, THREAD_1000_PATH, Dataset, seed
-from bench.servers import ROOT, Gunicorn
+from bench.servers import ROOT, Gunicorn, gunicorn_executable
 
 WORK = ROOT / "bench" / ".work"
 USER_AGENT = "safe-spaces-bench"  # the same for sign-in and wrk, as one browser
@@ -117,10 +116,9 @@ def ensure_debian_command(command: str, package: str) -> str:
     return found
 
 
-def ensure_gunicorn() -> str:
+def ensure_gunicorn() -> None:
     """gunicorn comes with the `production` extra; install it into this venv when missing."""
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    if not gunicorn.exists():
+    if not gunicorn_executable():
         print("Installing the production extra (gunicorn)...", flush=True)
         subprocess.run(  # noqa: S603
             [
@@ -134,7 +132,6 @@ def ensure_gunicorn() -> str:
             ],
             check=True,
         )
-    return str(gunicorn)
 
 
 # Servers
@@ -320,7 +317,6 @@ def main() -> int:
         signal.signal(signum, _stop_on_signal)
     WORK.mkdir(parents=True, exist_ok=True)
     wrk_path = ensure_wrk()
-    ensure_gunicorn()
     database = WORK / "bench.sqlite3"
     if REUSE and (POSTGRES_URL or database.exists()):
         paths = (f"/s/{BENCH_SPACE}", THREAD_100_PATH, THREAD_1000_PATH)

@@ -5,7 +5,6 @@ One starter for all three, so that what is measured is served the way the tests 
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -61,9 +60,10 @@ def stop(process: subprocess.Popen | None) -> None:
 
 
 def gunicorn_executable() -> str:
-    """The gunicorn of this interpreter's environment (the production and dev extras)."""
+    """The gunicorn of this interpreter's environment (the production and dev extras), or ""
+    when it has none: one from elsewhere on PATH could not import this app."""
     found = Path(sys.executable).parent / "gunicorn"
-    return str(found) if found.exists() else (shutil.which("gunicorn") or "")
+    return str(found) if found.exists() else ""
 
 
 def _no_control_socket() -> list[str]:
